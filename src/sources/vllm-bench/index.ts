@@ -1,0 +1,1 @@
+export { vllmBench } from './vllm-bench.js';

@@ -1,0 +1,182 @@
+/**
+ * @module The store's side of the source contract: validates each emitted record against its zod
+ * schema, flags bad request timings, and appends rows inside the ingest's transaction.
+ */
+
+import type { DuckDBAppender } from '@duckdb/node-api';
+import { InferscopeError } from '../base/errors.js';
+import { columnsOf, type ColumnSpec } from '../schema/ddl.js';
+import { requestFlags, requestFlagsSql } from '../schema/checks.js';
+import { TABLES, type Emitted, type RecordKind } from '../schema/records.js';
+import type { ColumnExprs, Location, RecordSink, Warning } from '../sources/source.js';
+import type { Store } from './store.js';
+
+export interface SinkTotals {
+  counts: Record<string, number>;
+  flags: Record<string, number>;
+  warnings: Warning[];
+}
+
+const MAX_KEPT_WARNINGS = 50;
+
+export class StoreSink implements RecordSink {
+  private readonly appenders = new Map<
+    RecordKind,
+    { appender: DuckDBAppender; columns: ColumnSpec[] }
+  >();
+  private sampleId = 0;
+  readonly totals: SinkTotals = { counts: {}, flags: {}, warnings: [] };
+  private warningCount = 0;
+
+  constructor(
+    private readonly store: Store,
+    readonly ingestId: string,
+    readonly file: string,
+    readonly format: string,
+  ) {}
+
+  emit<K extends RecordKind>(kind: K, record: Emitted<K>, at?: Location): void {
+    const full: Record<string, unknown> = { ...record, ingest_id: this.ingestId };
+    if (kind === 'request') {
+      const computed = requestFlags(full as Emitted<'request'>);
+      const merged = new Set([
+        ...(typeof full.flags === 'string' && full.flags ? full.flags.split(',') : []),
+        ...(computed ? computed.split(',') : []),
+      ]);
+      full.flags = merged.size ? [...merged].sort().join(',') : undefined;
+      for (const f of merged) this.totals.flags[f] = (this.totals.flags[f] ?? 0) + 1;
+    }
+    const parsed = TABLES[kind].safeParse(full);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = `${kind}.${issue.path.join('.')}`;
+      throw new InferscopeError('INVALID_RECORD', `${field}: ${issue.message}`, {
+        file: this.file,
+        format: this.format,
+        line: at?.line,
+        offset: at?.offset,
+        field: at?.pointer ? `${at.pointer} → ${field}` : field,
+        hint: 'the value has the wrong type or range for the canonical schema; nothing from this file was written',
+      });
+    }
+    this.append(kind, parsed.data as Record<string, unknown>);
+    this.totals.counts[kind] = (this.totals.counts[kind] ?? 0) + 1;
+  }
+
+  private appenderFor(kind: RecordKind) {
+    const entry = this.appenders.get(kind);
+    if (!entry) throw new Error(`appender for ${kind} not opened`);
+    return entry;
+  }
+
+  async open(): Promise<void> {
+    for (const kind of Object.keys(TABLES) as (keyof typeof TABLES)[]) {
+      if (kind === 'ingest') continue;
+      const appender = await this.store.connection.createAppender(kind);
+      this.appenders.set(kind, { appender, columns: columnsOf(kind) });
+    }
+  }
+
+  private append(kind: RecordKind, row: Record<string, unknown>): void {
+    const { appender, columns } = this.appenderFor(kind);
+    for (const c of columns) {
+      const v = row[c.name];
+      if (v === undefined || v === null) appender.appendNull();
+      else if (c.sql === 'BIGINT')
+        appender.appendBigInt(typeof v === 'bigint' ? v : BigInt(v as number));
+      else if (c.sql === 'DOUBLE') appender.appendDouble(v as number);
+      else if (c.sql === 'BOOLEAN') appender.appendBoolean(v as boolean);
+      else if (typeof v === 'object') appender.appendVarchar(JSON.stringify(v, jsonSafe));
+      else appender.appendVarchar(String(v));
+    }
+    appender.endRow();
+  }
+
+  /** Flushes and closes every appender; rows become visible to SQL in this transaction. */
+  finish(): void {
+    for (const { appender } of this.appenders.values()) {
+      appender.flushSync();
+      appender.closeSync();
+    }
+    this.appenders.clear();
+  }
+
+  async loadRequests(from: string, columns: ColumnExprs): Promise<number> {
+    // Appended rows must be visible and ordered before SQL inserts run.
+    for (const { appender } of this.appenders.values()) appender.flushSync();
+    const specs = columnsOf('request').filter((c) => c.name !== 'ingest_id');
+    const select = specs
+      .map((c) => {
+        const expr = columns[c.name as keyof ColumnExprs];
+        return `${expr === undefined ? 'NULL' : `CAST(${expr} AS ${c.sql})`} AS ${c.name}`;
+      })
+      .join(',\n  ');
+    const staged = `__staged_${this.ingestId}`;
+    await this.store.run(
+      `CREATE OR REPLACE TEMP TABLE ${staged} AS SELECT\n  ${select}\nFROM ${from}`,
+    );
+    await this.store.run(`UPDATE ${staged} SET flags = ${requestFlagsSql()}`);
+    const bad = await this.store.query(
+      `SELECT count(*) FILTER (WHERE request_id IS NULL) AS no_id,
+              count(*) FILTER (WHERE prompt_tokens < 0 OR output_tokens < 0 OR cached_tokens < 0) AS negative_tokens,
+              count(*) AS n
+       FROM ${staged}`,
+      { no_id: 'int', negative_tokens: 'int', n: 'int' },
+    );
+    const { no_id, negative_tokens, n } = bad[0];
+    if (no_id > 0 || negative_tokens > 0) {
+      const what =
+        no_id > 0
+          ? `${no_id} rows have no request id`
+          : `${negative_tokens} rows have negative token counts`;
+      throw new InferscopeError('INVALID_RECORD', what, {
+        file: this.file,
+        format: this.format,
+        field: no_id > 0 ? 'request_id' : 'prompt_tokens/output_tokens',
+        hint: 'fix the rows or the --map expressions; nothing from this file was written',
+      });
+    }
+    const flagRows = await this.store.query(
+      `SELECT f AS flag, count(*) AS n FROM (SELECT unnest(string_split(flags, ',')) AS f FROM ${staged} WHERE flags IS NOT NULL) GROUP BY f`,
+      { flag: 'text', n: 'int' },
+    );
+    for (const { flag, n: k } of flagRows)
+      this.totals.flags[flag] = (this.totals.flags[flag] ?? 0) + k;
+    await this.store.run(
+      `INSERT INTO request BY NAME SELECT '${this.ingestId}' AS ingest_id, * FROM ${staged}`,
+    );
+    await this.store.run(`DROP TABLE ${staged}`);
+    this.totals.counts.request = (this.totals.counts.request ?? 0) + n;
+    return n;
+  }
+
+  async describe(from: string): Promise<Record<string, string>> {
+    const rows = await this.store.query(
+      `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${from})`,
+      {
+        column_name: 'text',
+        column_type: 'text',
+      },
+    );
+    return Object.fromEntries(rows.map((r) => [r.column_name, r.column_type]));
+  }
+
+  warn(warning: Warning): void {
+    this.warningCount++;
+    if (this.totals.warnings.length < MAX_KEPT_WARNINGS) this.totals.warnings.push(warning);
+  }
+
+  get warnings(): number {
+    return this.warningCount;
+  }
+
+  nextSampleId(): number {
+    return this.sampleId++;
+  }
+}
+
+function jsonSafe(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
+}
