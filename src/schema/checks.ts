@@ -22,8 +22,25 @@ export const TIMESTAMP_ORDER = [
 
 type TsField = (typeof TIMESTAMP_ORDER)[number];
 
-/** Fields stamped by the client's clock; the others by routers and servers. */
+/**
+ * Fields stamped only by a client's clock, and only by routers or servers. Token times are stamped
+ * by whoever observed them (client or server), so they belong to neither side.
+ */
 const CLIENT_FIELDS = new Set<TsField>(['t_client_send_ns', 't_end_ns']);
+const SERVER_FIELDS = new Set<TsField>([
+  't_router_in_ns',
+  't_router_out_ns',
+  't_replica_arrival_ns',
+  't_queued_ns',
+  't_scheduled_ns',
+]);
+
+/** True when a pair compares a client-clock stamp with a server-clock stamp. */
+function crossesClocks(a: TsField, b: TsField): boolean {
+  return (
+    (CLIENT_FIELDS.has(a) && SERVER_FIELDS.has(b)) || (SERVER_FIELDS.has(a) && CLIENT_FIELDS.has(b))
+  );
+}
 
 export const REQUEST_FLAGS = {
   negative_duration: 'a timestamp lies before the request start (request clock)',
@@ -48,8 +65,7 @@ export function requestFlags(r: Partial<Emitted<'request'>>): string | undefined
     const v = r[f];
     if (typeof v !== 'bigint') continue;
     if (prev && v < prev.value) {
-      const crossesClocks = CLIENT_FIELDS.has(prev.field) !== CLIENT_FIELDS.has(f);
-      flags.add(crossesClocks ? 'clock_skew' : 'out_of_order');
+      flags.add(crossesClocks(prev.field, f) ? 'clock_skew' : 'out_of_order');
     }
     prev = { field: f, value: v };
   }
@@ -74,8 +90,7 @@ export function requestFlagsSql(): string {
         ...between,
         `${present[j]} < ${present[i]}`,
       ].join(' AND ');
-      const crosses = CLIENT_FIELDS.has(present[i]) !== CLIENT_FIELDS.has(present[j]);
-      (crosses ? checks.skew : checks.order).push(`(${cond})`);
+      (crossesClocks(present[i], present[j]) ? checks.skew : checks.order).push(`(${cond})`);
     }
   }
   const parts = [

@@ -10,7 +10,7 @@ const LATENCIES = ['ttft', 'tpot', 'e2e', 'queue'] as const;
 function distSql(name: string, expr: string, filter: string): string {
   return [
     `quantile_cont(${expr}, ${Q_LIST}) FILTER (WHERE ${filter}) AS ${name}_q`,
-    `avg(${expr}) FILTER (WHERE ${filter}) AS ${name}_mean`,
+    `favg(${expr}) FILTER (WHERE ${filter}) AS ${name}_mean`,
     `count(${expr}) FILTER (WHERE ${filter}) AS ${name}_n`,
   ].join(',\n    ');
 }
