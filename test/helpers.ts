@@ -33,7 +33,9 @@ export async function withStore<T>(fn: (store: Store, dir: string) => Promise<T>
 }
 
 /** Runs the real CLI in-process and captures its output. */
-export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function cli(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {

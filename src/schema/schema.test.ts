@@ -18,7 +18,7 @@ describe('canonical schema', () => {
       nullable: true,
     });
     expect(createTableSql('chunk')).toMatch(
-      /^CREATE TABLE IF NOT EXISTS chunk \(\n  ingest_id VARCHAR NOT NULL,/,
+      /^CREATE TABLE IF NOT EXISTS chunk \(\n {2}ingest_id VARCHAR NOT NULL,/
     );
   });
 
