@@ -3,7 +3,9 @@
  * view definitions, so the docs cannot drift (a test compares them; `npm run docs` rewrites them).
  */
 
+import { existsSync } from 'node:fs';
 import { columnsOf, TABLE_NAMES } from '../schema/ddl.js';
+import { FORMATS } from '../sources/registry.js';
 import { REQUEST_FLAGS } from '../schema/checks.js';
 import { VIEWS } from '../store/views.js';
 import { COMMANDS } from './commands.js';
@@ -90,5 +92,29 @@ export function renderSchemaReference(): string {
       );
     out.push('');
   }
+  return out.join('\n');
+}
+
+/** docs/formats.md: every reader, how it is recognised, and a link to its detailed page. */
+export function renderFormatsReference(docsDir = 'docs'): string {
+  const out = [
+    '# Input formats',
+    '',
+    '<!-- generated from src/sources/registry.ts by `npm run docs`; do not edit by hand -->',
+    '',
+    '`inferscope ingest` sniffs each file (the first 64 KiB) and asks every reader for a score; the',
+    'highest wins. `--format NAME` forces a reader. `inferscope formats` prints this list.',
+    '',
+    '| format | reads | extensions | details |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const f of FORMATS) {
+    const page = `formats/${f.name}.md`;
+    const link = existsSync(`${docsDir}/${page}`) ? `[${page}](${page})` : '';
+    out.push(`| \`${f.name}\` | ${f.title} | ${f.extensions.join(' ')} | ${link} |`);
+  }
+  out.push('', '## How each is recognised', '');
+  for (const f of FORMATS) out.push(`- **${f.name}**: ${f.recognizes}`);
+  out.push('');
   return out.join('\n');
 }

@@ -113,6 +113,10 @@ function withFileContext(e: unknown, path: string, format: string): Error {
     return e;
   }
   const message = e instanceof Error ? e.message : String(e);
+  // Errors in our own SQL or code are bugs, not the file's fault: let them surface as such.
+  if (!/^(Invalid Input|Conversion|Out of Range|Invalid) Error/i.test(message)) {
+    return e instanceof Error ? e : new Error(message);
+  }
   // DuckDB reader errors carry the line: surface them as parse errors of the file.
   const line = /line[: ]+(\d+)/i.exec(message);
   return new InferscopeError('PARSE_ERROR', message.split('\n')[0], {

@@ -1,9 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as prettier from 'prettier';
-import { renderCliReference, renderSchemaReference } from '../../src/cli/reference-docs.js';
+import {
+  renderCliReference,
+  renderFormatsReference,
+  renderSchemaReference,
+} from '../../src/cli/reference-docs.js';
 import { exampleRun } from '../../src/examples/workload.js';
 import { vllmBenchJson } from '../../src/examples/vllm-bench.js';
 import { cli, REPO_ROOT, tempDir } from '../helpers.js';
@@ -66,6 +70,30 @@ describe('inferscope CLI (in-process)', () => {
     }
   });
 
+  it('ingests a directory, skipping files no reader recognises', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const db = join(dir, 'x.duckdb');
+      const data = join(dir, 'data');
+      mkdirSync(join(data, 'nested'), { recursive: true });
+      writeFileSync(
+        join(data, 'nested', 'bench.json'),
+        JSON.stringify(vllmBenchJson(exampleRun({ seed: 9, requests: 5 }))),
+      );
+      writeFileSync(join(data, 'README.txt'), 'notes about the run\n');
+      const r = await cli(['ingest', data, '--db', db, '--json']);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as { files: { path: string; status: string }[] };
+      expect(out.files.map((f) => f.status).sort()).toEqual(['ingested', 'unrecognised']);
+      // The same junk file named explicitly is an error.
+      const explicit = await cli(['ingest', join(data, 'README.txt'), '--db', db]);
+      expect(explicit.code).toBe(3);
+      expect(explicit.stderr).toContain('UNKNOWN_FORMAT');
+    } finally {
+      cleanup();
+    }
+  });
+
   it('lists formats with how each is recognised', async () => {
     const r = await cli(['formats']);
     expect(r.code).toBe(0);
@@ -84,7 +112,7 @@ describe('inferscope CLI (in-process)', () => {
 });
 
 describe('generated reference docs', () => {
-  it('docs/cli.md and docs/schema.md match the code (run `npm run docs` to update)', async () => {
+  it('docs/cli.md, schema.md and formats.md match the code (run `npm run docs` to update)', async () => {
     const fmt = (s: string) =>
       prettier.format(s, { parser: 'markdown', printWidth: 100, singleQuote: true });
     expect(readFileSync(join(REPO_ROOT, 'docs/cli.md'), 'utf8')).toBe(
@@ -92,6 +120,9 @@ describe('generated reference docs', () => {
     );
     expect(readFileSync(join(REPO_ROOT, 'docs/schema.md'), 'utf8')).toBe(
       await fmt(renderSchemaReference()),
+    );
+    expect(readFileSync(join(REPO_ROOT, 'docs/formats.md'), 'utf8')).toBe(
+      await fmt(renderFormatsReference(join(REPO_ROOT, 'docs'))),
     );
   });
 });
