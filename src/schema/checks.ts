@@ -35,7 +35,10 @@ const SERVER_FIELDS = new Set<TsField>([
   't_scheduled_ns',
 ]);
 
-/** True when a pair compares a client-clock stamp with a server-clock stamp. */
+/**
+ * True when a pair compares a client-clock stamp with a server-clock stamp. Only client-vantage
+ * records mix clocks; for the others every stamp comes from one clock (or one trace).
+ */
 function crossesClocks(a: TsField, b: TsField): boolean {
   return (
     (CLIENT_FIELDS.has(a) && SERVER_FIELDS.has(b)) || (SERVER_FIELDS.has(a) && CLIENT_FIELDS.has(b))
@@ -46,7 +49,7 @@ export const REQUEST_FLAGS = {
   negative_duration: 'a timestamp lies before the request start (request clock)',
   out_of_order: 'timestamps of one clock run backwards (e.g. first token after last token)',
   clock_skew: 'client and server timestamps disagree (e.g. server arrival before client send)',
-  token_count: 'output tokens disagree with the chunks received',
+  bad_chunks: 'streamed chunks arrive out of order or before the request start',
 } as const;
 
 export type RequestFlag = keyof typeof REQUEST_FLAGS;
@@ -65,7 +68,8 @@ export function requestFlags(r: Partial<Emitted<'request'>>): string | undefined
     const v = r[f];
     if (typeof v !== 'bigint') continue;
     if (prev && v < prev.value) {
-      flags.add(crossesClocks(prev.field, f) ? 'clock_skew' : 'out_of_order');
+      const skew = r.vantage === 'client' && crossesClocks(prev.field, f);
+      flags.add(skew ? 'clock_skew' : 'out_of_order');
     }
     prev = { field: f, value: v };
   }
@@ -90,7 +94,12 @@ export function requestFlagsSql(): string {
         ...between,
         `${present[j]} < ${present[i]}`,
       ].join(' AND ');
-      (crossesClocks(present[i], present[j]) ? checks.skew : checks.order).push(`(${cond})`);
+      if (crossesClocks(present[i], present[j])) {
+        checks.skew.push(`(vantage = 'client' AND ${cond})`);
+        checks.order.push(`(vantage <> 'client' AND ${cond})`);
+      } else {
+        checks.order.push(`(${cond})`);
+      }
     }
   }
   const parts = [

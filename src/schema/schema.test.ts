@@ -18,7 +18,7 @@ describe('canonical schema', () => {
       nullable: true,
     });
     expect(createTableSql('chunk')).toMatch(
-      /^CREATE TABLE IF NOT EXISTS chunk \(\n {2}ingest_id VARCHAR NOT NULL,/
+      /^CREATE TABLE IF NOT EXISTS chunk \(\n {2}ingest_id VARCHAR NOT NULL,/,
     );
   });
 
@@ -64,7 +64,7 @@ describe('canonical schema', () => {
 
 describe('timing checks', () => {
   it('flags out-of-order, negative and skewed timestamps', () => {
-    const r = { clock: 'epoch' as const };
+    const r = { clock: 'epoch' as const, vantage: 'client' as const };
     expect(
       requestFlags({ ...r, t_client_send_ns: 10n, t_first_token_ns: 20n, t_end_ns: 30n }),
     ).toBeUndefined();
@@ -84,17 +84,18 @@ describe('timing checks', () => {
       const ts = fc.option(fc.bigInt({ min: -5n, max: 20n }), { nil: undefined });
       const arb = fc.record({
         clock: fc.constantFrom('epoch', 'request'),
+        vantage: fc.constantFrom('client', 'server'),
         ...Object.fromEntries(TIMESTAMP_ORDER.map((f) => [f, ts])),
       });
       const samples = fc.sample(arb, { numRuns: 300, seed: 11 }) as Record<string, unknown>[];
       const values = samples
         .map(
           (s) =>
-            `(${[`'${String(s.clock)}'`, ...TIMESTAMP_ORDER.map((f) => (s[f] === undefined ? 'NULL' : String(s[f])))].join(', ')})`,
+            `(${[`'${String(s.clock)}'`, `'${String(s.vantage)}'`, ...TIMESTAMP_ORDER.map((f) => (s[f] === undefined ? 'NULL' : String(s[f])))].join(', ')})`,
         )
         .join(',\n');
       const rows = await store.queryRaw(
-        `SELECT ${requestFlagsSql()} AS flags FROM (VALUES ${values}) AS t(clock, ${TIMESTAMP_ORDER.join(', ')})`,
+        `SELECT ${requestFlagsSql()} AS flags FROM (VALUES ${values}) AS t(clock, vantage, ${TIMESTAMP_ORDER.join(', ')})`,
       );
       samples.forEach((s, i) => {
         expect(

@@ -123,6 +123,26 @@ describe('ingest', () => {
     });
   });
 
+  it('flags requests whose chunks run backwards', async () => {
+    await withStore(async (store, dir) => {
+      const doc = vllmBenchJson(run);
+      const firstOk = run.requests.findIndex((x) => x.ok && x.gapsS.length > 2);
+      (doc.itls as number[][])[firstOk][1] = -1; // the third chunk arrives before the second
+      const p = join(dir, 'chunks.json');
+      writeFileSync(p, JSON.stringify(doc));
+      const r = await ingestFile(store, p);
+      expect(r.flags).toEqual({ bad_chunks: 1 });
+      const rows = await store.query(
+        `SELECT request_id, flags FROM request WHERE flags IS NOT NULL`,
+        {
+          request_id: 'text',
+          flags: 'text',
+        },
+      );
+      expect(rows).toEqual([{ request_id: String(firstOk), flags: 'bad_chunks' }]);
+    });
+  });
+
   it('flags and counts bad timings instead of dropping them', async () => {
     await withStore(async (store, dir) => {
       const doc = vllmBenchJson(run);
@@ -130,7 +150,8 @@ describe('ingest', () => {
       const p = join(dir, 'skew.json');
       writeFileSync(p, JSON.stringify(doc));
       const r = await ingestFile(store, p);
-      expect(r.flags).toEqual({ out_of_order: 1 });
+      // The first token precedes the send, and so does the first chunk.
+      expect(r.flags).toEqual({ out_of_order: 1, bad_chunks: 1 });
       const rows = await store.query(`SELECT count(*) AS n FROM requests WHERE NOT timing_ok`, {
         n: 'int',
       });

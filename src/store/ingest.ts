@@ -72,15 +72,15 @@ export async function ingestFile(
     await sink.open();
     try {
       await format.read(path, sink, options);
-      sink.finish();
     } catch (e) {
       try {
-        sink.finish();
+        sink.closeAppenders();
       } catch {
         // the transaction is rolled back anyway
       }
       throw withFileContext(e, path, format.name);
     }
+    await sink.finish();
     await store.run(`INSERT INTO ingest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       ingestId,
       path,

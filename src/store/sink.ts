@@ -45,6 +45,16 @@ export class StoreSink implements RecordSink {
       ]);
       full.flags = merged.size ? [...merged].sort().join(',') : undefined;
       for (const f of merged) this.totals.flags[f] = (this.totals.flags[f] ?? 0) + 1;
+      const r = full as Emitted<'request'>;
+      const hasStart =
+        r.t_client_send_ns ?? r.t_router_in_ns ?? r.t_replica_arrival_ns ?? r.t_queued_ns;
+      if (hasStart === undefined && r.t_first_token_ns !== undefined) {
+        this.warn({
+          code: 'NO_START',
+          message: `request ${String(r.request_id)} has token times but no send, arrival or queue time: no TTFT or E2E`,
+          at,
+        });
+      }
     }
     const parsed = TABLES[kind].safeParse(full);
     if (!parsed.success) {
@@ -92,8 +102,36 @@ export class StoreSink implements RecordSink {
     appender.endRow();
   }
 
-  /** Flushes and closes every appender; rows become visible to SQL in this transaction. */
-  finish(): void {
+  /**
+   * Flushes and closes every appender, then runs the checks that need the whole file: chunk
+   * arrivals must not run backwards nor precede their request's start (flag `bad_chunks`).
+   */
+  async finish(): Promise<void> {
+    this.closeAppenders();
+    const id = this.ingestId;
+    const bad = `
+      SELECT request_id FROM (
+        SELECT request_id, t_arrival_ns,
+          lag(t_arrival_ns) OVER (PARTITION BY request_id ORDER BY seq) AS prev
+        FROM chunk WHERE ingest_id = '${id}')
+      WHERE prev IS NOT NULL AND t_arrival_ns < prev
+      UNION
+      SELECT c.request_id FROM chunk c JOIN request r USING (ingest_id, request_id)
+      WHERE c.ingest_id = '${id}'
+        AND c.t_arrival_ns < coalesce(r.t_client_send_ns, r.t_router_in_ns, r.t_replica_arrival_ns, r.t_queued_ns)`;
+    const [{ n }] = await this.store.query(`SELECT count(*) AS n FROM (${bad})`, { n: 'int' });
+    if (n > 0) {
+      // 'bad_chunks' sorts before every other flag, so prepending keeps the list sorted.
+      await this.store.run(
+        `UPDATE request SET flags = CASE WHEN flags IS NULL THEN 'bad_chunks' ELSE 'bad_chunks,' || flags END
+         WHERE ingest_id = '${id}' AND request_id IN (${bad})`,
+      );
+      this.totals.flags.bad_chunks = (this.totals.flags.bad_chunks ?? 0) + n;
+    }
+  }
+
+  /** Closes the appenders without checks (used when the ingest is being rolled back). */
+  closeAppenders(): void {
     for (const { appender } of this.appenders.values()) {
       appender.flushSync();
       appender.closeSync();
@@ -108,14 +146,16 @@ export class StoreSink implements RecordSink {
     const select = specs
       .map((c) => {
         const expr = columns[c.name as keyof ColumnExprs];
-        return `${expr === undefined ? 'NULL' : `CAST(${expr} AS ${c.sql})`} AS ${c.name}`;
+        return `CAST(${expr ?? 'NULL'} AS ${c.sql}) AS ${c.name}`;
       })
       .join(',\n  ');
     const staged = `__staged_${this.ingestId}`;
     await this.store.run(
       `CREATE OR REPLACE TEMP TABLE ${staged} AS SELECT\n  ${select}\nFROM ${from}`,
     );
-    await this.store.run(`UPDATE ${staged} SET flags = ${requestFlagsSql()}`);
+    await this.store.run(
+      `UPDATE ${staged} SET flags = nullif(concat_ws(',', flags, ${requestFlagsSql()}), '')`,
+    );
     const bad = await this.store.query(
       `SELECT count(*) FILTER (WHERE request_id IS NULL) AS no_id,
               count(*) FILTER (WHERE prompt_tokens < 0 OR output_tokens < 0 OR cached_tokens < 0) AS negative_tokens,

@@ -33,19 +33,26 @@ SELECT r.* EXCLUDE (model, pool, replica, config_id, hardware),
   (r.t_scheduled_ns - r.t_queued_ns) / 1e9 AS queue_s,
   (r.t_first_token_ns - r.t_scheduled_ns) / 1e9 AS prefill_s,
   (r.t_last_token_ns - r.t_first_token_ns) / 1e9 AS decode_s,
+  (r.t_last_token_ns - r.t_scheduled_ns) / 1e9 AS inference_s,
   (r.t_router_out_ns - r.t_router_in_ns) / 1e9 AS router_s,
   r.flags IS NULL AS timing_ok
 FROM request r JOIN ingest i USING (ingest_id)`,
   },
   {
     name: 'chunks',
-    doc: 'one row per streamed chunk with the gap since the previous chunk (ITL per chunk) and per token',
+    doc: 'one row per streamed chunk with the gap since the previous token-bearing chunk (ITL per chunk) and per token',
+    // Gaps are measured from the previous chunk that carried tokens, so an empty keep-alive chunk
+    // neither creates a gap nor swallows the time before the next token.
     sql: `
-SELECT c.*,
-  CASE WHEN c.seq > 0 THEN (c.t_arrival_ns - lag(c.t_arrival_ns) OVER w) / 1e9 END AS gap_s,
-  CASE WHEN c.seq > 0 AND c.tokens > 0 THEN (c.t_arrival_ns - lag(c.t_arrival_ns) OVER w) / 1e9 / c.tokens END AS itl_per_token_s
-FROM chunk c
-WINDOW w AS (PARTITION BY c.ingest_id, c.request_id ORDER BY c.seq)`,
+SELECT c.* EXCLUDE (prev_ns),
+  CASE WHEN c.seq > 0 AND coalesce(c.tokens, 1) > 0 THEN (c.t_arrival_ns - c.prev_ns) / 1e9 END AS gap_s,
+  CASE WHEN c.seq > 0 AND c.tokens > 0 THEN (c.t_arrival_ns - c.prev_ns) / 1e9 / c.tokens END AS itl_per_token_s
+FROM (
+  SELECT *, last_value(CASE WHEN coalesce(tokens, 1) > 0 THEN t_arrival_ns END IGNORE NULLS) OVER (
+      PARTITION BY ingest_id, request_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+    ) AS prev_ns
+  FROM chunk
+) c`,
   },
   {
     name: 'metric_samples',

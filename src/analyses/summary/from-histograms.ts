@@ -27,7 +27,7 @@ export async function histogramSummaries(ctx: SummaryContext): Promise<GroupSumm
   // there is one scrape), summed over the series of a group.
   const sql = `
 WITH s AS (
-  SELECT ${metricGroupSql(ctx.key.labelKey)} AS grp, m.ingest_id, m.sample_id, m.name, m.labels, m.t_ns,
+  SELECT ${metricGroupSql(ctx.key.labelKey)} AS grp, m.ingest_id, m.sample_id, m.server, m.name, m.labels, m.t_ns,
     m.value, m.count,
     row_number() OVER (PARTITION BY m.ingest_id, m.server, m.name, m.labels ORDER BY m.t_ns DESC) AS rn_last,
     row_number() OVER (PARTITION BY m.ingest_id, m.server, m.name, m.labels ORDER BY m.t_ns) AS rn_first,
@@ -36,15 +36,22 @@ WITH s AS (
   WHERE m.kind = 'histogram' AND m.name IN (${NAMES.map((n) => `'${n}'`).join(', ')})
     ${w.length ? `AND ${w.join(' AND ')}` : ''}
 ),
-ends AS (
-  SELECT l.grp, l.name, l.ingest_id, l.sample_id AS last_id, f.sample_id AS first_id, l.scrapes,
-    l.value - CASE WHEN l.scrapes > 1 THEN f.value ELSE 0 END AS sum_delta,
-    l.count - CASE WHEN l.scrapes > 1 THEN f.count ELSE 0 END AS count_delta,
-    (l.t_ns - f.t_ns) / 1e9 AS span_s
-  FROM s l JOIN s f ON l.ingest_id = f.ingest_id AND l.name = f.name AND l.labels = f.labels AND f.rn_first = 1
+series AS (
+  -- A count that went down means the server restarted: then the last scrape is the increase.
+  SELECT l.grp, l.name, l.ingest_id, l.sample_id AS last_id, f.sample_id AS first_id,
+    l.scrapes > 1 AND l.count >= f.count AS subtract, l.value AS l_value, f.value AS f_value,
+    l.count AS l_count, f.count AS f_count, (l.t_ns - f.t_ns) / 1e9 AS span_s
+  FROM s l JOIN s f ON l.ingest_id = f.ingest_id AND l.server = f.server AND l.name = f.name
+    AND l.labels = f.labels AND f.rn_first = 1
   WHERE l.rn_last = 1
+),
+ends AS (
+  SELECT grp, name, ingest_id, last_id, first_id, subtract, span_s,
+    l_value - CASE WHEN subtract THEN f_value ELSE 0 END AS sum_delta,
+    l_count - CASE WHEN subtract THEN f_count ELSE 0 END AS count_delta
+  FROM series
 )
-SELECT e.grp, e.name, b.le, sum(b.count - CASE WHEN e.scrapes > 1 THEN coalesce(fb.count, 0) ELSE 0 END) AS cnt,
+SELECT e.grp, e.name, b.le, sum(b.count - CASE WHEN e.subtract THEN coalesce(fb.count, 0) ELSE 0 END) AS cnt,
   any_value(g.sum_delta) AS sum_delta, any_value(g.count_delta) AS count_delta, any_value(g.span_s) AS span_s
 FROM ends e
 JOIN metric_bucket b ON b.ingest_id = e.ingest_id AND b.sample_id = e.last_id

@@ -71,13 +71,25 @@ export async function requestSummaries(ctx: SummaryContext): Promise<GroupSummar
     }
   }
   const base = `SELECT ${key.requestSql} AS grp, * FROM requests WHERE ${where}`;
+  const lo =
+    ctx.window.start !== undefined ? `${ctx.window.start}::BIGINT` : '-9223372036854775807::BIGINT';
+  const hi =
+    ctx.window.end !== undefined ? `${ctx.window.end}::BIGINT` : '9223372036854775807::BIGINT';
   const okTiming = `status = 'ok' AND timing_ok`;
+  // A one-token request has no TPOT and passes a TPOT threshold (as in vLLM); an unknown value
+  // fails its threshold, and the summary says how many requests lacked it.
+  const sloExpr = (k: string) =>
+    k === 'tpot' ? `CASE WHEN output_tokens = 1 THEN 0 ELSE tpot_s END` : `${k}_s`;
   const good = slo
     ? Object.entries(slo)
-        .map(([k, v]) => (k === 'tpot' ? `coalesce(tpot_s, 0) <= ${v}` : `${k}_s <= ${v}`))
+        .map(([k, v]) => `${sloExpr(k)} <= ${v}`)
         .join(' AND ')
     : 'FALSE';
-
+  const unknown = slo
+    ? Object.keys(slo)
+        .map((k) => `${sloExpr(k)} IS NULL`)
+        .join(' OR ')
+    : 'FALSE';
   const sql = `
 WITH base AS (${base}),
 agg AS (
@@ -88,14 +100,28 @@ agg AS (
     sum(prompt_tokens) FILTER (WHERE status = 'ok') AS in_tok,
     sum(output_tokens) FILTER (WHERE status = 'ok') AS out_tok,
     count(*) FILTER (WHERE ${okTiming} AND ${good}) AS good,
+    count(*) FILTER (WHERE ${okTiming} AND (${unknown})) AS slo_unknown,
     ${LATENCIES.map((m) => distSql(m, `${m}_s`, okTiming)).join(',\n    ')}
   FROM base GROUP BY grp
 ),
+epoch_spans AS (
+  -- Wall-clock runs: the union of their [first start, last finish] intervals (clipped to the
+  -- window), so idle time between runs is not counted and overlapping runs are not doubled.
+  SELECT grp, greatest(min(t_start_ns), ${lo}) AS s, least(max(t_finish_ns), ${hi}) AS e
+  FROM base WHERE clock = 'epoch' GROUP BY grp, ingest_id, run_id
+),
+islands AS (
+  SELECT grp, s, e, sum(CASE WHEN prev_e IS NULL OR s > prev_e THEN 1 ELSE 0 END)
+      OVER (PARTITION BY grp ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
+  FROM (SELECT grp, s, e, max(e) OVER (PARTITION BY grp ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_e
+        FROM epoch_spans WHERE e > s)
+),
 spans AS (
-  -- Wall-clock records share one window per group; run-clock records span their own run.
-  SELECT grp, (max(t_finish_ns) - min(t_start_ns)) / 1e9 AS span_s
-  FROM base WHERE clock <> 'request'
-  GROUP BY grp, CASE WHEN clock = 'epoch' THEN '' ELSE ingest_id || '/' || coalesce(run_id, '') END
+  SELECT grp, (max(e) - min(s)) / 1e9 AS span_s FROM islands GROUP BY grp, island
+  UNION ALL
+  -- Run-clock runs have their own origins: each run spans its own requests.
+  SELECT grp, (max(t_finish_ns) - min(t_start_ns)) / 1e9 FROM base WHERE clock = 'run'
+  GROUP BY grp, ingest_id, run_id
 ),
 run_durations AS (
   SELECT b.grp, sum(r.duration_s) AS dur_s
@@ -108,7 +134,7 @@ durations AS (
     SELECT grp, span_s AS d FROM spans UNION ALL SELECT grp, dur_s FROM run_durations
   ) GROUP BY grp
 )
-SELECT a.grp, a.n, a.errors, a.flagged, a.in_tok, a.out_tok, a.good, d.duration_s,
+SELECT a.grp, a.n, a.errors, a.flagged, a.in_tok, a.out_tok, a.good, a.slo_unknown, d.duration_s,
   ${LATENCIES.map(distCols).join(',\n  ')}
 FROM agg a LEFT JOIN durations d ON a.grp IS NOT DISTINCT FROM d.grp
 ORDER BY a.grp NULLS FIRST`;
@@ -121,6 +147,7 @@ ORDER BY a.grp NULLS FIRST`;
     in_tok: 'float?',
     out_tok: 'float?',
     good: 'int',
+    slo_unknown: 'int',
     duration_s: 'float?',
     ...distSpec('ttft'),
     ...distSpec('tpot'),
@@ -131,6 +158,13 @@ ORDER BY a.grp NULLS FIRST`;
   if (rows.length === 0) return [];
 
   const itl = await itlDistributions(ctx, base);
+  for (const r of rows) {
+    if (slo && r.slo_unknown > 0) {
+      ctx.notes.push(
+        `${r.slo_unknown} requests${r.grp === null ? '' : ` in ${r.grp}`} lack a value for an SLO metric (${Object.keys(slo).join(', ')}) and do not count as good`,
+      );
+    }
+  }
   return rows.map((r) => {
     const dur = r.duration_s && r.duration_s > 0 ? r.duration_s : null;
     const perS = (x: number | null) => (dur !== null && x !== null ? x / dur : null);
