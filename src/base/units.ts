@@ -16,9 +16,13 @@ export const NS_PER_MS = 1_000_000;
 export const NS_PER_US = 1_000;
 
 export const Time = {
-  /** Float seconds since the epoch → ns. Loses sub-ns precision only (doubles carry ~0.2 µs at today's epoch). */
+  /**
+   * Float seconds → ns. Whole and fractional seconds are converted apart, so an epoch value keeps
+   * all the precision its double has (about 0.2 µs today) instead of rounding s × 1e9 past 2^53.
+   */
   fromSeconds(s: number): Nanos {
-    return BigInt(Math.round(s * NS_PER_S)) as Nanos;
+    const whole = Math.trunc(s);
+    return (BigInt(whole) * 1_000_000_000n + BigInt(Math.round((s - whole) * NS_PER_S))) as Nanos;
   },
   fromMillis(ms: number): Nanos {
     return BigInt(Math.round(ms * NS_PER_MS)) as Nanos;

@@ -83,10 +83,56 @@ export function lineOf(text: string, offset: number): { line: number; column: nu
 }
 
 /** Parses JSON text, turning a syntax error into PARSE_ERROR with line and byte position. */
+/**
+ * Python's json module writes bare `NaN`, `Infinity` and `-Infinity`, which JSON forbids. Rewrites
+ * those tokens outside strings (NaN → null, ±Infinity → ±1e999, which parses to ±Infinity), or
+ * returns undefined when there are none.
+ */
+export function pythonJsonToStrict(text: string): string | undefined {
+  let out = '';
+  let last = 0;
+  let inString = false;
+  let changed = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      inString = true;
+      continue;
+    }
+    for (const [token, value] of [
+      ['NaN', 'null'],
+      ['-Infinity', '-1e999'],
+      ['Infinity', '1e999'],
+    ] as const) {
+      if (text.startsWith(token, i)) {
+        out += text.slice(last, i) + value;
+        i += token.length - 1;
+        last = i + 1;
+        changed = true;
+        break;
+      }
+    }
+  }
+  return changed ? out + text.slice(last) : undefined;
+}
+
 export function parseJsonText(text: string, file: string, format: string, baseLine = 1): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
+    const strict = pythonJsonToStrict(text);
+    if (strict !== undefined) {
+      try {
+        return JSON.parse(strict);
+      } catch {
+        // fall through: report the original error
+      }
+    }
     const msg = e instanceof Error ? e.message : String(e);
     const pos = /position (\d+)/.exec(msg);
     const truncated = /end of JSON input|Unterminated/i.test(msg);

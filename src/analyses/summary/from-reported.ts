@@ -28,6 +28,9 @@ export async function reportedSummaries(ctx: SummaryContext): Promise<GroupSumma
        s.definition, r.completed, r.failed, r.duration_s
      FROM run_stats s JOIN run r USING (ingest_id, run_id)
      WHERE NOT EXISTS (SELECT 1 FROM request q WHERE q.ingest_id = s.ingest_id AND q.run_id IS NOT DISTINCT FROM s.run_id)
+     -- One definition per metric and run: ours (no definition) when the tool reported it, else the
+     -- first other definition; statistics under different definitions are never mixed.
+     QUALIFY coalesce(s.definition, '') = min(coalesce(s.definition, '')) OVER (PARTITION BY s.ingest_id, s.run_id, s.metric)
      ORDER BY grp NULLS FIRST, s.ingest_id, s.run_id`,
     {
       grp: 'text?',

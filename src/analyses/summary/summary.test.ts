@@ -79,4 +79,22 @@ describe('summary durations and throughput', () => {
       });
     });
   });
+
+  it('never mixes statistics reported under different definitions', async () => {
+    await withStore(async (store) => {
+      await store.run(`INSERT INTO ingest VALUES ('i1', 'f', 'd', 'x', 1, 0, '{}', '{}', '{}', 1)`);
+      await store.run(`INSERT INTO run (ingest_id, run_id, tool, clock, completed, failed)
+                       VALUES ('i1', 'r', 't', 'request', 10, 0)`);
+      await store.run(`INSERT INTO run_stat VALUES
+        ('i1', 'r', 'tpot', 'ntpot_mean', 'e2e_per_output_token', 'mean', 0.0075, 's'),
+        ('i1', 'r', 'tpot', 'tpot_mean', NULL, 'mean', 0.005, 's'),
+        ('i1', 'r', 'tpot', 'ntpot_p99', 'e2e_per_output_token', 'p99', 0.02, 's'),
+        ('i1', 'r', 'ttft', 'ttft_p99', 'server_histogram_estimate', 'p99', 0.3, 's')`);
+      const [g] = (await summarize(store)).groups;
+      expect(g.basis).toBe('reported');
+      expect(g.latency.tpot).toMatchObject({ mean: 0.005, p99: null });
+      expect(g.latency.ttft).toMatchObject({ p99: 0.3 });
+      expect(g.definitions).toEqual({ ttft: 'server_histogram_estimate' });
+    });
+  });
 });
