@@ -33,29 +33,46 @@ for (const file of files) {
   const layer = relative(join(root, 'src'), file).split('/')[0];
   const allowed = rules.get(layer);
   if (!allowed) {
-    problems.push(`${relative(root, file)}: folder src/${layer}/ has no row in the import rules table`);
+    problems.push(
+      `${relative(root, file)}: folder src/${layer}/ has no row in the import rules table`,
+    );
     continue;
   }
   const text = readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*from\s+['"](\.[^'"]+)['"]/gm)) {
+  for (const m of text.matchAll(
+    /^\s*(import|export)\s+(type\s+)?[^'"]*from\s+['"](\.[^'"]+)['"]/gm,
+  )) {
     const targetPath = relative(join(root, 'src'), resolve(dirname(file), m[3])).split('/');
     const target = targetPath[0];
     if (target.startsWith('..')) continue;
     const typeOnly = Boolean(m[2]);
     const sub = relative(join(root, 'src'), file).split('/')[1];
     if (!allowed.has(target)) {
-      problems.push(`${relative(root, file)}: src/${layer}/ may not import src/${target}/ (${m[3]})`);
-    } else if (layer === 'analyses' && target === 'analyses' && targetPath[1] !== sub && !typeOnly) {
+      problems.push(
+        `${relative(root, file)}: src/${layer}/ may not import src/${target}/ (${m[3]})`,
+      );
+    } else if (
+      layer === 'analyses' &&
+      target === 'analyses' &&
+      targetPath[1] !== sub &&
+      !typeOnly
+    ) {
       // Analyses may use each other's result types, never their code.
-      problems.push(`${relative(root, file)}: analyses/${sub} may import only types from analyses/${targetPath[1]} (${m[3]})`);
+      problems.push(
+        `${relative(root, file)}: analyses/${sub} may import only types from analyses/${targetPath[1]} (${m[3]})`,
+      );
     } else if (layer === 'outputs' && target === 'analyses' && !typeOnly) {
       // Outputs render results; they never run analyses or query.
-      problems.push(`${relative(root, file)}: outputs may import only types from analyses (${m[3]})`);
+      problems.push(
+        `${relative(root, file)}: outputs may import only types from analyses (${m[3]})`,
+      );
     }
   }
 }
 if (problems.length) {
-  console.error(`check-layers: ${problems.length} violation(s) of docs/architecture.md:\n  ${problems.join('\n  ')}`);
+  console.error(
+    `check-layers: ${problems.length} violation(s) of docs/architecture.md:\n  ${problems.join('\n  ')}`,
+  );
   process.exit(1);
 }
 console.log(`check-layers: ${files.length} files respect the import rules`);

@@ -31,7 +31,11 @@ export const int = (doc: string) => column(z.number().int(), 'BIGINT', doc);
 /** A float, finite or ±Infinity (histogram bounds). NaN is rejected. */
 export const float = (doc: string) =>
   column(
-    z.number().refine((v) => !Number.isNaN(v), 'NaN'),
+    // zod 4's z.number() refuses ±Infinity, which histogram bounds and rates need.
+    z.custom<number>(
+      (v) => typeof v === 'number' && !Number.isNaN(v),
+      'expected a number (±Infinity allowed), not NaN',
+    ),
     'DOUBLE',
     doc,
   );

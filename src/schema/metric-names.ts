@@ -30,6 +30,11 @@ export const OTHER_METRICS = {
   prefix_cache_queries: 'prefix-cache token queries (counter)',
   prefix_cache_hits: 'prefix-cache token hits (counter)',
   iteration_tokens: 'tokens per engine step (histogram)',
+  requests_failed: 'failed requests (counter)',
+  e2e_time_total: 'request seconds summed over all requests (counter; Triton request duration)',
+  queue_time_total: 'queue seconds summed over all requests (counter; Triton queue duration)',
+  inference_time_total:
+    'model execution seconds summed over all requests (counter; Triton compute infer duration)',
   request_throughput: 'requests per second (rate)',
   output_token_throughput: 'output tokens per second (rate)',
   input_token_throughput: 'input tokens per second (rate)',

@@ -162,7 +162,9 @@ export const metricSampleRecord = z.object({
   labels: json('label set'),
   value: float('counter/gauge value; histogram or summary sum').optional(),
   count: float('histogram or summary observation count').optional(),
-  unit_scale: float('multiply values/bounds by this to reach canonical units (e.g. 0.001 for ms)'),
+  unit_scale: float(
+    'factor already applied to the native values and bounds to reach canonical units (e.g. 0.001 for ms)',
+  ),
 });
 
 export const metricBucketRecord = z.object({

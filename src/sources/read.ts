@@ -6,7 +6,13 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { InferscopeError } from '../base/errors.js';
+import { rewriteJsonNumbers } from './exact-json.js';
 import type { Location, Probe } from './source.js';
+
+export interface JsonReadOptions {
+  /** Keep integers beyond 2^53 as digit strings and Python's NaN/Infinity as strings (exact-json.ts). */
+  exact?: boolean;
+}
 
 const PROBE_BYTES = 64 * 1024;
 /** Whole-document JSON formats are parsed in memory; beyond this, ask for JSONL or CSV. */
@@ -121,7 +127,14 @@ export function pythonJsonToStrict(text: string): string | undefined {
   return changed ? out + text.slice(last) : undefined;
 }
 
-export function parseJsonText(text: string, file: string, format: string, baseLine = 1): unknown {
+export function parseJsonText(
+  raw: string,
+  file: string,
+  format: string,
+  baseLine = 1,
+  options: JsonReadOptions = {},
+): unknown {
+  const text = options.exact ? rewriteJsonNumbers(raw) : raw;
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -155,7 +168,11 @@ export function parseJsonText(text: string, file: string, format: string, baseLi
 }
 
 /** Reads and parses a whole JSON document (gzip allowed). */
-export async function readJsonDocument(path: string, format: string): Promise<unknown> {
+export async function readJsonDocument(
+  path: string,
+  format: string,
+  options: JsonReadOptions = {},
+): Promise<unknown> {
   const stat = await fs.stat(path);
   if (stat.size > MAX_JSON_DOCUMENT_BYTES) {
     throw new InferscopeError(
@@ -170,7 +187,7 @@ export async function readJsonDocument(path: string, format: string): Promise<un
   }
   let buf = await fs.readFile(path);
   if (extOf(path).gzip) buf = gunzipSync(buf);
-  return parseJsonText(buf.toString('utf8'), path, format);
+  return parseJsonText(buf.toString('utf8'), path, format, 1, options);
 }
 
 /** Streams a JSON-lines file; yields each non-blank line parsed, with its 1-based line number. */
@@ -178,13 +195,14 @@ export async function* readJsonLines(
   path: string,
   format: string,
   onProgress?: (bytes: number) => void,
+  options: JsonReadOptions = {},
 ): AsyncGenerator<{ value: unknown; line: number }> {
   const rl = createInterface({ input: openText(path, onProgress), crlfDelay: Infinity });
   let line = 0;
   for await (const text of rl) {
     line++;
     if (text.trim() === '') continue;
-    yield { value: parseJsonText(text, path, format, line), line };
+    yield { value: parseJsonText(text, path, format, line, options), line };
   }
 }
 

@@ -3,8 +3,33 @@
 import { InferscopeError } from '../base/errors.js';
 import type { Probe, SourceFormat } from './source.js';
 import { vllmBench } from './vllm-bench/index.js';
+import { prometheus } from './prometheus/index.js';
+import { otlp } from './otlp/index.js';
+import { sglangBench } from './sglang-bench/index.js';
+import { genaiPerf, genaiPerfSummary } from './genai-perf/index.js';
+import { aiperf, aiperfSummary } from './aiperf/index.js';
+import { llmperf } from './llmperf/index.js';
+import { inferencePerf } from './inference-perf/index.js';
+import { guidellm } from './guidellm/index.js';
+import { azureTrace, mooncakeTrace, requestTrace, vidurTrace } from './request-trace/index.js';
 
-export const FORMATS: readonly SourceFormat[] = [vllmBench];
+export const FORMATS: readonly SourceFormat[] = [
+  vllmBench,
+  llmperf,
+  inferencePerf,
+  guidellm,
+  sglangBench,
+  prometheus,
+  otlp,
+  azureTrace,
+  mooncakeTrace,
+  vidurTrace,
+  requestTrace,
+  genaiPerf,
+  genaiPerfSummary,
+  aiperf,
+  aiperfSummary,
+];
 
 export function formatByName(name: string): SourceFormat {
   const f = FORMATS.find((x) => x.name === name);

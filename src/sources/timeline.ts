@@ -40,7 +40,12 @@ export function emitClientRequest(sink: RecordSink, t: ClientTimeline, at?: Loca
     lastChunk = chunkTimes[chunkTimes.length - 1];
   }
   const hasChunks = (t.chunkGapsS?.length ?? 0) > 0;
-  const end = t.e2eS === undefined ? undefined : send + Time.fromSeconds(t.e2eS);
+  let end = t.e2eS === undefined ? undefined : send + Time.fromSeconds(t.e2eS);
+  // Tools compute latency as last chunk − send, and ttft + Σgaps rounds separately: an end up to
+  // a microsecond before the last chunk is the same instant, not disorder.
+  if (end !== undefined && lastChunk !== undefined && end < lastChunk && lastChunk - end < 1000n) {
+    end = lastChunk;
+  }
   sink.emit(
     'request',
     {

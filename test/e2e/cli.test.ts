@@ -134,8 +134,25 @@ describe('the built binary', () => {
       const args = [BIN, 'demo', '--dir', dir, '--db', join(dir, 'demo.duckdb'), '--json'];
       const first = spawnSync(process.execPath, args, { encoding: 'utf8' });
       expect(first.status, first.stderr).toBe(0);
-      const result = JSON.parse(first.stdout) as { groups: { key: string; requests: number }[] };
-      expect(result.groups.map((g) => g.key)).toEqual(['a', 'b']);
+      const result = JSON.parse(first.stdout) as {
+        groups: { key: string; basis: string; requests: number }[];
+      };
+      // Every per-request format sees the same 200 requests of the synthetic run.
+      const perRequest = result.groups.filter((g) => g.basis === 'requests');
+      expect(perRequest.map((g) => g.key).sort()).toEqual([
+        'aiperf',
+        'genai-perf',
+        'guidellm',
+        'inference-perf',
+        'llmperf',
+        'otlp',
+        'sglang-bench',
+        'vllm-bench',
+      ]);
+      for (const g of perRequest) expect(g.requests, g.key).toBe(200);
+      expect(
+        result.groups.some((g) => g.key === 'prometheus' && g.basis === 'server_histograms'),
+      ).toBe(true);
       const second = execFileSync(process.execPath, args, { encoding: 'utf8' });
       expect(second).toBe(first.stdout);
     } finally {

@@ -16,7 +16,8 @@ describe('summary --json golden files', () => {
   beforeAll(async () => {
     const { files } = await writeExamples(join(tmp.dir, 'example'), { seed: 42 });
     for (const f of files) {
-      const labels = Object.entries(f.labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+      const all = { ...f.labels, source: f.format };
+      const labels = Object.entries(all).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
       const r = await cli(['ingest', f.path, '--db', db, '--format', f.format, ...labels]);
       expect(r.code, r.stderr).toBe(0);
     }
@@ -24,9 +25,12 @@ describe('summary --json golden files', () => {
   afterAll(() => tmp.cleanup());
 
   const cases: [string, string[]][] = [
-    ['summary-all', []],
-    ['summary-by-pool-slo', ['--by', 'pool', '--slo', 'ttft=200ms,tpot=30ms']],
-    ['summary-window', ['--by', 'pool', '--window', '2025-11-20T12:00:10Z..2025-11-20T12:00:40Z']],
+    ['summary-by-source-slo', ['--by', 'label:source', '--slo', 'ttft=200ms,tpot=30ms']],
+    ['summary-by-pool', ['--by', 'pool']],
+    [
+      'summary-window',
+      ['--by', 'label:source', '--window', '2025-11-20T12:00:10Z..2025-11-20T12:00:40Z'],
+    ],
   ];
   for (const [name, args] of cases) {
     it(name, async () => {

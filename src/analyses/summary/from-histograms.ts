@@ -24,29 +24,31 @@ export async function histogramSummaries(ctx: SummaryContext): Promise<GroupSumm
   if (ctx.window.start !== undefined) w.push(`m.t_ns >= ${ctx.window.start}`);
   if (ctx.window.end !== undefined) w.push(`m.t_ns < ${ctx.window.end}`);
   // Each series' increase over the window: last scrape minus first (or the cumulative value when
-  // there is one scrape), summed over the series of a group.
+  // there is one scrape), summed over the series of a group. A series is a metric's label set on
+  // one server; scrapes of it saved as separate files (with the same --label set) are one series.
   const sql = `
 WITH s AS (
-  SELECT ${metricGroupSql(ctx.key.labelKey)} AS grp, m.ingest_id, m.sample_id, m.server, m.name, m.labels, m.t_ns,
+  SELECT ${metricGroupSql(ctx.key.labelKey)} AS grp, m.ingest_id, m.sample_id, m.server, m.name, m.labels,
+    i.labels AS ingest_labels, m.t_ns,
     m.value, m.count,
-    row_number() OVER (PARTITION BY m.ingest_id, m.server, m.name, m.labels ORDER BY m.t_ns DESC) AS rn_last,
-    row_number() OVER (PARTITION BY m.ingest_id, m.server, m.name, m.labels ORDER BY m.t_ns) AS rn_first,
-    count(*) OVER (PARTITION BY m.ingest_id, m.server, m.name, m.labels) AS scrapes
+    row_number() OVER (PARTITION BY m.server, m.name, m.labels, i.labels ORDER BY m.t_ns DESC) AS rn_last,
+    row_number() OVER (PARTITION BY m.server, m.name, m.labels, i.labels ORDER BY m.t_ns) AS rn_first,
+    count(*) OVER (PARTITION BY m.server, m.name, m.labels, i.labels) AS scrapes
   FROM metric_sample m JOIN ingest i USING (ingest_id)
   WHERE m.kind = 'histogram' AND m.name IN (${NAMES.map((n) => `'${n}'`).join(', ')})
     ${w.length ? `AND ${w.join(' AND ')}` : ''}
 ),
 series AS (
   -- A count that went down means the server restarted: then the last scrape is the increase.
-  SELECT l.grp, l.name, l.ingest_id, l.sample_id AS last_id, f.sample_id AS first_id,
+  SELECT l.grp, l.name, l.ingest_id, f.ingest_id AS first_ingest, l.sample_id AS last_id, f.sample_id AS first_id,
     l.scrapes > 1 AND l.count >= f.count AS subtract, l.value AS l_value, f.value AS f_value,
     l.count AS l_count, f.count AS f_count, (l.t_ns - f.t_ns) / 1e9 AS span_s
-  FROM s l JOIN s f ON l.ingest_id = f.ingest_id AND l.server = f.server AND l.name = f.name
-    AND l.labels = f.labels AND f.rn_first = 1
+  FROM s l JOIN s f ON l.server = f.server AND l.name = f.name AND l.labels = f.labels
+    AND l.ingest_labels = f.ingest_labels AND f.rn_first = 1
   WHERE l.rn_last = 1
 ),
 ends AS (
-  SELECT grp, name, ingest_id, last_id, first_id, subtract, span_s,
+  SELECT grp, name, ingest_id, first_ingest, last_id, first_id, subtract, span_s,
     l_value - CASE WHEN subtract THEN f_value ELSE 0 END AS sum_delta,
     l_count - CASE WHEN subtract THEN f_count ELSE 0 END AS count_delta
   FROM series
@@ -55,7 +57,7 @@ SELECT e.grp, e.name, b.le, sum(b.count - CASE WHEN e.subtract THEN coalesce(fb.
   any_value(g.sum_delta) AS sum_delta, any_value(g.count_delta) AS count_delta, any_value(g.span_s) AS span_s
 FROM ends e
 JOIN metric_bucket b ON b.ingest_id = e.ingest_id AND b.sample_id = e.last_id
-LEFT JOIN metric_bucket fb ON fb.ingest_id = e.ingest_id AND fb.sample_id = e.first_id AND fb.le = b.le
+LEFT JOIN metric_bucket fb ON fb.ingest_id = e.first_ingest AND fb.sample_id = e.first_id AND fb.le = b.le
 JOIN (SELECT grp, name, sum(sum_delta) AS sum_delta, sum(count_delta) AS count_delta, max(span_s) AS span_s
       FROM ends GROUP BY grp, name) g ON g.grp IS NOT DISTINCT FROM e.grp AND g.name = e.name
 GROUP BY e.grp, e.name, b.le

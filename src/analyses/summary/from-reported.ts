@@ -17,6 +17,26 @@ const STAT_FIELD: Record<string, keyof Distribution> = {
 };
 
 export async function reportedSummaries(ctx: SummaryContext): Promise<GroupSummary[]> {
+  // A window keeps the runs that overlap it; runs without wall-clock times cannot be placed.
+  const { start, end } = ctx.window;
+  const windowed = start !== undefined || end !== undefined;
+  const windowSql = windowed
+    ? [
+        `r.clock = 'epoch'`,
+        end !== undefined ? `coalesce(r.t_start_ns, r.t_end_ns) < ${end}` : 'TRUE',
+        start !== undefined ? `coalesce(r.t_end_ns, r.t_start_ns) >= ${start}` : 'TRUE',
+      ].join(' AND ')
+    : 'TRUE';
+  if (windowed) {
+    const [{ n }] = await ctx.store.query(
+      `SELECT count(DISTINCT (ingest_id, run_id)) AS n FROM run r
+       WHERE (r.clock <> 'epoch' OR (r.t_start_ns IS NULL AND r.t_end_ns IS NULL))
+         AND EXISTS (SELECT 1 FROM run_stat s WHERE s.ingest_id = r.ingest_id AND s.run_id = r.run_id)`,
+      { n: 'int' },
+    );
+    if (n > 0)
+      ctx.notes.push(`${n} reported runs have no wall-clock times and are outside any --window`);
+  }
   const grpSql =
     ctx.key.labelKey === null
       ? 'NULL::VARCHAR'
@@ -28,10 +48,11 @@ export async function reportedSummaries(ctx: SummaryContext): Promise<GroupSumma
        s.definition, r.completed, r.failed, r.duration_s
      FROM run_stats s JOIN run r USING (ingest_id, run_id)
      WHERE NOT EXISTS (SELECT 1 FROM request q WHERE q.ingest_id = s.ingest_id AND q.run_id IS NOT DISTINCT FROM s.run_id)
+       AND ${windowSql}
      -- One definition per metric and run: ours (no definition) when the tool reported it, else the
      -- first other definition; statistics under different definitions are never mixed.
      QUALIFY coalesce(s.definition, '') = min(coalesce(s.definition, '')) OVER (PARTITION BY s.ingest_id, s.run_id, s.metric)
-     ORDER BY grp NULLS FIRST, s.ingest_id, s.run_id`,
+     ORDER BY grp NULLS FIRST, s.ingest_id, s.run_id, s.metric, s.stat, s.native_name`,
     {
       grp: 'text?',
       ingest_id: 'text',

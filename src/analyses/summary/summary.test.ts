@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleRun } from '../../examples/workload.js';
 import { vllmBenchJson } from '../../examples/vllm-bench.js';
+import { vllmMetricsText } from '../../examples/prometheus.js';
 import { ingestFile } from '../../store/ingest.js';
 import { withStore } from '../../../test/helpers.js';
 import { summarize } from './summary.js';
@@ -95,6 +96,29 @@ describe('summary durations and throughput', () => {
       expect(g.latency.tpot).toMatchObject({ mean: 0.005, p99: null });
       expect(g.latency.ttft).toMatchObject({ p99: 0.3 });
       expect(g.definitions).toEqual({ ttft: 'server_histogram_estimate' });
+    });
+  });
+
+  it('differences scrapes of one server saved as separate files', async () => {
+    await withStore(async (store, dir) => {
+      const run = exampleRun({ seed: 8, requests: 120 });
+      const mid = run.startS + run.durationS / 2;
+      const end = run.startS + run.durationS + 2;
+      writeFileSync(join(dir, 'one-file.prom'), vllmMetricsText(run, { scrapesS: [mid, end] }));
+      writeFileSync(join(dir, 'first.prom'), vllmMetricsText(run, { scrapesS: [mid] }));
+      writeFileSync(join(dir, 'last.prom'), vllmMetricsText(run, { scrapesS: [end] }));
+      await ingestFile(store, join(dir, 'one-file.prom'), { labels: { replica: 'r1' } });
+      await ingestFile(store, join(dir, 'first.prom'), { labels: { replica: 'r2' } });
+      await ingestFile(store, join(dir, 'last.prom'), { labels: { replica: 'r2' } });
+      const groups = (await summarize(store, { by: 'replica' })).groups;
+      expect(groups.map((g) => [g.key, g.basis])).toEqual([
+        ['r1', 'server_histograms'],
+        ['r2', 'server_histograms'],
+      ]);
+      // Two files of replica r2 give the same increase as one file holding both scrapes.
+      expect(groups[1].requests).toBe(groups[0].requests);
+      expect(groups[1].latency.ttft).toEqual(groups[0].latency.ttft);
+      expect(groups[0].requests).toBeGreaterThan(0);
     });
   });
 });

@@ -8,14 +8,14 @@ import { writeExamples } from '../../examples/write-examples.js';
 import { ingestFile } from '../../store/ingest.js';
 import { Store } from '../../store/store.js';
 import { toJson } from '../../outputs/json.js';
-import { renderSummary } from '../../outputs/summary-text.js';
+import { renderSummaryCompact } from '../../outputs/summary-compact.js';
 import { JSON_OPTION, type CommandSpec } from '../spec.js';
 
 export const demoCommand: CommandSpec = {
   name: 'demo',
-  summary: 'generate example telemetry, ingest it and print its summary by pool',
+  summary: 'generate example telemetry in every format, ingest it, and compare what each tool saw',
   description:
-    'Writes a seeded synthetic serving run in the formats inferscope reads into --dir, ingests it into --db (a fresh file) and prints `summary --by pool` with an SLO. Re-running is safe: identical files are not ingested twice.',
+    'Writes one seeded synthetic serving run as each benchmark client, model server and trace format inferscope reads would record it, into --dir; ingests every file into --db with the label source=<format>; and prints `summary --by label:source --compact` with an SLO: the same run, normalised onto one set of metric definitions. Re-running is safe: identical files are not ingested twice.',
   options: [
     {
       flags: '--dir <dir>',
@@ -38,17 +38,26 @@ export const demoCommand: CommandSpec = {
     const store = await Store.open(options.db as string);
     try {
       for (const f of files) {
-        const r = await ingestFile(store, f.path, { format: f.format, labels: f.labels });
+        const labels = { ...f.labels, source: f.format };
+        const r = await ingestFile(store, f.path, { format: f.format, labels });
         if (!options.json)
           io.err(
             `${r.status === 'skipped' ? 'already stored' : 'ingested'} ${f.path} (${f.format})`,
           );
       }
-      const result = await summarize(store, { by: 'pool', slo: { ttft: 0.2, tpot: 0.05 } });
-      io.out(options.json ? toJson(result) : renderSummary(result));
+      const result = await summarize(store, { by: 'label:source', slo: { ttft: 0.2, tpot: 0.05 } });
+      io.out(options.json ? toJson(result) : renderSummaryCompact(result));
       if (!options.json) {
+        const db = options.db as string;
         io.err(
-          `\nThe store is ${options.db as string}; try:\n  inferscope sql --db ${options.db as string} "SELECT pool, count(*), quantile_cont(ttft_s, 0.99) FROM requests GROUP BY pool"`,
+          [
+            '',
+            'One synthetic run, as each tool and server recorded it, normalised onto the definitions of docs/metrics.md.',
+            `The store is ${db}; next, try:`,
+            `  inferscope summary --db ${db} --by pool --slo ttft=200ms,tpot=50ms`,
+            `  inferscope sql --db ${db} "SELECT format, count(*) AS requests, quantile_cont(ttft_s, 0.99) AS ttft_p99 FROM requests GROUP BY format"`,
+            `  inferscope sql --db ${db} --schema`,
+          ].join('\n'),
         );
       }
       return 0;

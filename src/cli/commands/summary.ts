@@ -6,6 +6,7 @@ import { summarize } from '../../analyses/summary/summary.js';
 import { Store } from '../../store/store.js';
 import { toJson } from '../../outputs/json.js';
 import { renderSummary } from '../../outputs/summary-text.js';
+import { renderSummaryCompact } from '../../outputs/summary-compact.js';
 import { DB_OPTION, JSON_OPTION, type CommandSpec } from '../spec.js';
 
 export const summaryCommand: CommandSpec = {
@@ -28,10 +29,15 @@ export const summaryCommand: CommandSpec = {
       flags: '--slo <thresholds>',
       description: 'goodput thresholds, e.g. ttft=200ms,tpot=50ms (keys: ttft, tpot, e2e, queue)',
     },
+    {
+      flags: '--compact',
+      description: 'one line per group (a comparison table) instead of a block per group',
+    },
     JSON_OPTION,
   ],
   examples: [
     'inferscope summary',
+    'inferscope summary --by label:tool --compact',
     'inferscope summary --by pool --slo ttft=200ms,tpot=50ms',
     'inferscope summary --by label:build --window 2026-11-20T10:00Z..2026-11-20T11:00Z --json',
   ],
@@ -54,7 +60,13 @@ export const summaryCommand: CommandSpec = {
         if (options.json) io.out(toJson(result));
         throw e;
       }
-      io.out(options.json ? toJson(result) : renderSummary(result));
+      io.out(
+        options.json
+          ? toJson(result)
+          : options.compact
+            ? renderSummaryCompact(result)
+            : renderSummary(result),
+      );
       return 0;
     } finally {
       store.close();

@@ -62,4 +62,18 @@ describe('vllm-bench source', () => {
       expect(s.groups[0].duration_s).toBeCloseTo(vllmBenchJson(run).duration as number, 9);
     });
   });
+
+  it('does not flag requests whose latency is exactly ttft plus the chunk gaps', async () => {
+    await withStore(async (store, dir) => {
+      const doc = vllmBenchJson(run);
+      // vLLM computes latency as (last chunk - send): the sum rounds differently than the parts.
+      doc.latencies = run.requests.map((r) =>
+        r.ok ? r.ttftS + r.gapsS.reduce((a, b) => a + b, 0) : 0,
+      );
+      const path = join(dir, 'exact.json');
+      writeFileSync(path, JSON.stringify(doc));
+      const r = await ingestFile(store, path);
+      expect(r.flags).toEqual({});
+    });
+  });
 });

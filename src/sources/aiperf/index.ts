@@ -1,0 +1,2 @@
+export { aiperf } from './aiperf.js';
+export { aiperfSummary } from './summary.js';

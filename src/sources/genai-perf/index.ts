@@ -1,0 +1,2 @@
+export { genaiPerf } from './profile-export.js';
+export { genaiPerfSummary } from './summary.js';

@@ -1,0 +1,1 @@
+export { guidellm } from './guidellm.js';

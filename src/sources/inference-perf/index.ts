@@ -1,0 +1,1 @@
+export { inferencePerf } from './inference-perf.js';

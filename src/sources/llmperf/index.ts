@@ -1,0 +1,1 @@
+export { llmperf } from './llmperf.js';

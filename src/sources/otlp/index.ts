@@ -1,0 +1,1 @@
+export { otlp } from './otlp.js';

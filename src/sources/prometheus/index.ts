@@ -1,0 +1,1 @@
+export { prometheus } from './prometheus.js';

@@ -1,0 +1,1 @@
+export { sglangBench } from './sglang-bench.js';
