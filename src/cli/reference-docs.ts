@@ -88,7 +88,7 @@ export function renderSchemaReference(): string {
     out.push(`### ${t}`, '', '| column | type | null | meaning |', '| --- | --- | --- | --- |');
     for (const c of columnsOf(t))
       out.push(
-        `| \`${c.name}\` | ${c.sql} | ${c.nullable ? 'yes' : 'no'} | ${c.doc.replace(/\|/g, '\\|')} |`,
+        `| \`${c.name}\` | ${c.sql.startsWith('ENUM') ? 'ENUM' : c.sql} | ${c.nullable ? 'yes' : 'no'} | ${c.doc.replace(/\|/g, '\\|')} |`,
       );
     out.push('');
   }

@@ -10,6 +10,8 @@ export type SqlType = 'BIGINT' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN' | 'INTEGER';
 
 export interface ColumnMeta {
   sql: SqlType;
+  /** For closed sets (`oneOf`): the allowed values, stored as a DuckDB ENUM. */
+  values?: readonly string[];
   /** One line for docs/schema.md and `inferscope sql --schema`. */
   doc: string;
 }
@@ -42,8 +44,11 @@ export const float = (doc: string) =>
 /** Non-negative finite float (durations, rates). */
 export const nonneg = (doc: string) => column(z.number().nonnegative().finite(), 'DOUBLE', doc);
 export const text = (doc: string) => column(z.string(), 'VARCHAR', doc);
-export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, doc: string) =>
-  column(z.enum(values), 'VARCHAR', `${doc} (${values.join(' | ')})`);
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, doc: string) => {
+  const schema = z.enum(values);
+  columnMeta.add(schema, { sql: 'VARCHAR', values, doc: `${doc} (${values.join(' | ')})` });
+  return schema;
+};
 /** A JSON object stored as text (labels, attributes, config). */
 export const json = (doc: string) =>
   column(z.record(z.string(), z.unknown()), 'VARCHAR', `${doc} (JSON text)`);

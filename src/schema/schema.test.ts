@@ -105,4 +105,27 @@ describe('timing checks', () => {
       });
     });
   });
+
+  it('the SQL rules restricted to the filled columns flag the same rows', async () => {
+    await withStore(async (store) => {
+      const filled = ['t_client_send_ns', 't_first_token_ns', 't_end_ns'] as const;
+      const ts = fc.option(fc.bigInt({ min: -5n, max: 20n }), { nil: undefined });
+      const arb = fc.record({
+        clock: fc.constantFrom('epoch', 'request'),
+        vantage: fc.constantFrom('client', 'server'),
+        ...Object.fromEntries(filled.map((f) => [f, ts])),
+      });
+      const samples = fc.sample(arb, { numRuns: 200, seed: 5 }) as Record<string, unknown>[];
+      const values = samples
+        .map(
+          (s) =>
+            `('${String(s.clock)}', '${String(s.vantage)}', ${filled.map((f) => (s[f] === undefined ? 'NULL' : String(s[f]))).join(', ')})`,
+        )
+        .join(',\n');
+      const rows = await store.queryRaw(
+        `SELECT ${requestFlagsSql([...filled])} AS flags FROM (VALUES ${values}) AS t(clock, vantage, ${filled.join(', ')})`,
+      );
+      samples.forEach((s, i) => expect(rows[i].flags ?? undefined).toBe(requestFlags(s as never)));
+    });
+  });
 });

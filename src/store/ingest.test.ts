@@ -159,4 +159,30 @@ describe('ingest', () => {
       expect((await counts(store)).requests).toBe(40);
     });
   });
+
+  it('tells apart files that share size, head and tail (the fingerprint) by their full digest', async () => {
+    await withStore(async (store, dir) => {
+      const rows = (k: number) =>
+        ['request_id,t_client_send_s,prompt_tokens,output_tokens']
+          .concat(
+            Array.from(
+              { length: 120_000 },
+              (_, i) => `r${i},${1_763_640_000 + i},${i === 60_000 ? k : 100},20`,
+            ),
+          )
+          .join('\n');
+      const a = join(dir, 'a.csv');
+      const b = join(dir, 'b.csv');
+      writeFileSync(a, rows(111));
+      writeFileSync(b, rows(222)); // same length, same first and last MiB
+      const ra = await ingestFile(store, a, { format: 'request-trace' });
+      const rb = await ingestFile(store, b, { format: 'request-trace' });
+      expect(rb.status).toBe('ingested');
+      expect(rb.ingestId).not.toBe(ra.ingestId);
+      expect((await ingestFile(store, b)).status).toBe('skipped');
+      expect((await ingestFile(store, a)).status).toBe('skipped');
+      const [{ n }] = await store.query(`SELECT count(*) AS n FROM request`, { n: 'int' });
+      expect(n).toBe(240_000);
+    });
+  });
 });

@@ -4,7 +4,7 @@
  */
 
 import { InferscopeError } from '../base/errors.js';
-import { fileDigest } from '../base/digest.js';
+import { fileDigest, fileFingerprint } from '../base/digest.js';
 import { SCHEMA_VERSION } from '../schema/migrations.js';
 import { readProbe } from '../sources/read.js';
 import { FORMATS, formatByName, sniff } from '../sources/registry.js';
@@ -36,24 +36,38 @@ export async function ingestFile(
   options: IngestOptions = {},
 ): Promise<IngestResult> {
   const probe = await readProbe(path);
-  const digest = await fileDigest(path);
-  const ingestId = digest.slice(0, 16);
-  const existing = await store.query(
-    `SELECT format, counts FROM ingest WHERE ingest_id = ?`,
-    { format: 'text', counts: 'text' },
-    [ingestId],
-  );
-  if (existing.length > 0) {
-    return {
-      path,
-      ingestId,
-      format: existing[0].format,
-      status: 'skipped',
-      counts: JSON.parse(existing[0].counts) as Record<string, number>,
-      flags: {},
-      warnings: [],
-      warningCount: 0,
-    };
+  // The ingest is named by a cheap fingerprint so that the full SHA-256 can run while the file
+  // loads. A known fingerprint means the same file is likely stored: settle that first.
+  let ingestId = (await fileFingerprint(path, probe.size)).slice(0, 16);
+  let digest: Promise<string>;
+  const known = await store.query(`SELECT 1 AS x FROM ingest WHERE ingest_id = ?`, { x: 'int' }, [
+    ingestId,
+  ]);
+  if (known.length > 0) {
+    const full = await fileDigest(path);
+    const existing = await store.query(
+      `SELECT ingest_id, format, counts FROM ingest WHERE digest_sha256 = ?`,
+      { ingest_id: 'text', format: 'text', counts: 'text' },
+      [full],
+    );
+    if (existing.length > 0) {
+      return {
+        path,
+        ingestId: existing[0].ingest_id,
+        format: existing[0].format,
+        status: 'skipped',
+        counts: JSON.parse(existing[0].counts) as Record<string, number>,
+        flags: {},
+        warnings: [],
+        warningCount: 0,
+      };
+    }
+    // Same size, head and tail, other content: name this one by its full digest instead.
+    ingestId = full.slice(0, 16);
+    digest = Promise.resolve(full);
+  } else {
+    digest = fileDigest(path);
+    digest.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
   }
 
   const forced =
@@ -84,7 +98,7 @@ export async function ingestFile(
     await store.run(`INSERT INTO ingest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       ingestId,
       path,
-      digest,
+      await digest,
       format.name,
       probe.size,
       BigInt(Date.now()) * 1_000_000n,
@@ -106,24 +120,33 @@ export async function ingestFile(
   };
 }
 
+const DATA_ERROR = /^(Invalid Input|Conversion|Out of Range|Invalid) Error/i;
+
 function withFileContext(e: unknown, path: string, format: string): Error {
-  if (e instanceof InferscopeError) {
-    if (!e.context.file) (e.context as { file?: string }).file = path;
-    if (!e.context.format) (e.context as { format?: string }).format = format;
-    return e;
+  // The store wraps DuckDB errors as QUERY_ERROR; a reader's data error is the file's fault.
+  const duckMessage =
+    e instanceof InferscopeError
+      ? e.code === 'QUERY_ERROR' && DATA_ERROR.test(e.message)
+        ? e.message
+        : undefined
+      : e instanceof Error && DATA_ERROR.test(e.message)
+        ? e.message
+        : undefined;
+  if (duckMessage === undefined) {
+    if (e instanceof InferscopeError) {
+      if (!e.context.file) (e.context as { file?: string }).file = path;
+      if (!e.context.format) (e.context as { format?: string }).format = format;
+      return e;
+    }
+    // Errors in our own SQL or code are bugs, not the file's fault: let them surface as such.
+    return e instanceof Error ? e : new Error(String(e));
   }
-  const message = e instanceof Error ? e.message : String(e);
-  // Errors in our own SQL or code are bugs, not the file's fault: let them surface as such.
-  if (!/^(Invalid Input|Conversion|Out of Range|Invalid) Error/i.test(message)) {
-    return e instanceof Error ? e : new Error(message);
-  }
-  // DuckDB reader errors carry the line: surface them as parse errors of the file.
-  const line = /line[: ]+(\d+)/i.exec(message);
-  return new InferscopeError('PARSE_ERROR', message.split('\n')[0], {
+  const line = /line[: ]+(\d+)/i.exec(duckMessage);
+  return new InferscopeError('PARSE_ERROR', duckMessage.split('\n').slice(0, 3).join(' ').trim(), {
     file: path,
     format,
     line: line ? Number(line[1]) : undefined,
-    hint: 'the file does not parse as ' + format + '; nothing from it was written',
+    hint: `the file does not parse as ${format}; nothing from it was written`,
     cause: e,
   });
 }

@@ -6,7 +6,7 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import { InferscopeError } from '../base/errors.js';
 import { columnsOf, type ColumnSpec } from '../schema/ddl.js';
-import { requestFlags, requestFlagsSql } from '../schema/checks.js';
+import { requestFlags, requestFlagsSql, TIMESTAMP_ORDER } from '../schema/checks.js';
 import { TABLES, type Emitted, type RecordKind } from '../schema/records.js';
 import type { ColumnExprs, Location, RecordSink, Warning } from '../sources/source.js';
 import type { Store } from './store.js';
@@ -152,23 +152,25 @@ export class StoreSink implements RecordSink {
       })
       .join(',\n  ');
     const mine = `ingest_id = '${this.ingestId}'`;
+    const filled = TIMESTAMP_ORDER.filter((f) => columns[f] !== undefined);
     const before = await this.flagCounts(mine);
     // One pass: DuckDB reads, converts, flags and appends in parallel, with no staging copy; the
     // checks below read the stored rows back in the same transaction, so a failure still rolls
-    // the whole file back. Rows need not keep file order in the table (nothing reads them by
-    // position, and a `row_number() OVER ()` in `from` still numbers in file order): without
-    // that constraint DuckDB appends whole row groups per thread instead of merging partial
-    // ones, which halves the time of an insert into this wide table.
-    const [{ ordered }] = await this.store.query(
-      `SELECT current_setting('preserve_insertion_order') AS ordered`,
-      { ordered: 'bool' },
+    // the whole file back. (The store does not preserve insertion order: see Store.open.)
+    // DuckDB analyses every string column for FSST and dictionary compression as it writes, and
+    // that costs as much for the many all-NULL text columns of a trace as for real data: with
+    // those two methods off, a 5M-row load is ~40% faster (docs/benchmarks.md). Bulk-loaded
+    // traces are numeric; their text columns are ids or NULL, which those methods barely shrink.
+    const [{ disabled }] = await this.store.query(
+      `SELECT current_setting('disabled_compression_methods') AS disabled`,
+      { disabled: 'text' },
     );
+    await this.store.run(`SET disabled_compression_methods = 'fsst,dictionary'`);
     let n: number;
     try {
-      await this.store.run(`SET preserve_insertion_order = false`);
       const [res] = await this.store.query(
         `INSERT INTO request BY NAME
-SELECT * REPLACE (nullif(concat_ws(',', flags, ${requestFlagsSql()}), '') AS flags)
+SELECT * REPLACE (nullif(concat_ws(',', flags, ${requestFlagsSql(filled)}), '') AS flags)
 FROM (SELECT\n  ${select}\nFROM ${from})`,
         { Count: 'int' },
       );
@@ -184,10 +186,12 @@ FROM (SELECT\n  ${select}\nFROM ${from})`,
         field: missing[1],
         hint: 'fix the rows or the --map expressions; nothing from this file was written',
       });
+    } finally {
+      // Best effort: after a failure the aborted transaction refuses SET until it is rolled back.
+      await this.store
+        .run(`SET disabled_compression_methods = '${disabled}'`)
+        .catch(() => undefined);
     }
-    // After a failure the transaction is aborted and cannot run SET: the setting stays off for
-    // this connection, which only frees the order of results that have no ORDER BY.
-    await this.store.run(`SET preserve_insertion_order = ${ordered}`);
     const [{ negative_tokens }] = await this.store.query(
       `SELECT count(*) AS negative_tokens FROM request
        WHERE ${mine} AND (prompt_tokens < 0 OR output_tokens < 0 OR cached_tokens < 0)`,

@@ -44,6 +44,9 @@ export class Store {
       );
     }
     const store = new Store(path, instance, await instance.connect());
+    // Rows are not kept in insertion order (queries that need an order say ORDER BY): DuckDB then
+    // appends whole row groups per thread, which nearly halves the time of a large native load.
+    await store.run(`SET preserve_insertion_order = false`);
     if (!options.readOnly) await store.migrate();
     return store;
   }

@@ -91,7 +91,7 @@ export async function requestSummaries(ctx: SummaryContext): Promise<GroupSummar
         .join(' OR ')
     : 'FALSE';
   const sql = `
-WITH base AS (${base}),
+WITH base AS NOT MATERIALIZED (${base}),
 agg AS (
   SELECT grp,
     count(*) AS n,
@@ -107,7 +107,8 @@ agg AS (
 epoch_spans AS (
   -- Wall-clock runs: the union of their [first start, last finish] intervals (clipped to the
   -- window), so idle time between runs is not counted and overlapping runs are not doubled.
-  SELECT grp, greatest(min(t_start_ns), ${lo}) AS s, least(max(t_finish_ns), ${hi}) AS e
+  -- Arrival-only records (request traces) have no finish: their span ends at the last start.
+  SELECT grp, greatest(min(t_start_ns), ${lo}) AS s, least(max(coalesce(t_finish_ns, t_start_ns)), ${hi}) AS e
   FROM base WHERE clock = 'epoch' GROUP BY grp, ingest_id, run_id
 ),
 islands AS (
@@ -120,7 +121,7 @@ spans AS (
   SELECT grp, (max(e) - min(s)) / 1e9 AS span_s FROM islands GROUP BY grp, island
   UNION ALL
   -- Run-clock runs have their own origins: each run spans its own requests.
-  SELECT grp, (max(t_finish_ns) - min(t_start_ns)) / 1e9 FROM base WHERE clock = 'run'
+  SELECT grp, (max(coalesce(t_finish_ns, t_start_ns)) - min(t_start_ns)) / 1e9 FROM base WHERE clock = 'run'
   GROUP BY grp, ingest_id, run_id
 ),
 run_durations AS (

@@ -71,7 +71,7 @@ export const ingestCommand: CommandSpec = {
     {
       flags: '--map <column=field>',
       description:
-        'generic request traces: source column for a canonical field (repeatable; docs/formats.md)',
+        'generic request traces: source column for a canonical field (repeatable; docs/formats/request-trace.md)',
       repeatable: true,
     },
     {

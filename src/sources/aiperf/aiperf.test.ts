@@ -104,7 +104,7 @@ describe('aiperf profile_export.jsonl', () => {
         aiperfCancelled(x, i, { cancelEvery: 10 }),
       ).length;
       const rows = await store.query(
-        `SELECT status, count(*) AS n, count(t_first_token_ns) AS ttft, count(chunks) AS streamed, any_value(error_type) AS et FROM request GROUP BY status ORDER BY status`,
+        `SELECT status, count(*) AS n, count(t_first_token_ns) AS ttft, count(chunks) AS streamed, any_value(error_type) AS et FROM request GROUP BY status ORDER BY status::VARCHAR`,
         { status: 'text', n: 'int', ttft: 'int', streamed: 'int', et: 'text?' },
       );
       expect(rows).toEqual([

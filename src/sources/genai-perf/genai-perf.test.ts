@@ -62,7 +62,7 @@ describe('genai-perf profile_export.json', () => {
       expect(g.duration_s).toBeCloseTo(span, 6);
 
       const rows = await store.query(
-        `SELECT status, count(*) AS n, sum(chunks) AS chunks, count(DISTINCT error_type) AS types, any_value(error_type) AS et, any_value(model) AS model, any_value(finish_reason) AS fr FROM request GROUP BY status ORDER BY status`,
+        `SELECT status, count(*) AS n, sum(chunks) AS chunks, count(DISTINCT error_type) AS types, any_value(error_type) AS et, any_value(model) AS model, any_value(finish_reason) AS fr FROM request GROUP BY status ORDER BY status::VARCHAR`,
         {
           status: 'text',
           n: 'int',

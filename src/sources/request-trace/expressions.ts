@@ -133,7 +133,7 @@ export function requestExprs(
     : `'ok'`;
   if (statusCol) {
     const raw = `lower(trim(CAST(${sqlIdent(statusCol.column)} AS VARCHAR)))`;
-    exprs.status = `CASE WHEN ${raw} IS NULL OR ${raw} = '' THEN ${fallback} WHEN list_contains(${list(OK_WORDS)}, ${raw}) OR regexp_full_match(${raw}, '2[0-9][0-9]') THEN 'ok' WHEN list_contains(${list(ABORT_WORDS)}, ${raw}) THEN 'aborted' ELSE 'error' END`;
+    exprs.status = `CASE WHEN ${raw} IS NULL OR ${raw} = '' THEN ${fallback} WHEN list_contains(${list(OK_WORDS)}, ${raw}) OR (length(${raw}) = 3 AND TRY_CAST(${raw} AS SMALLINT) BETWEEN 200 AND 299) THEN 'ok' WHEN list_contains(${list(ABORT_WORDS)}, ${raw}) THEN 'aborted' ELSE 'error' END`;
     if (exprs.error_type === undefined) {
       exprs.error_type = `CASE WHEN ${exprs.status} = 'error' AND NOT list_contains(['error', 'false'], ${raw}) THEN CAST(${sqlIdent(statusCol.column)} AS VARCHAR) END`;
     }

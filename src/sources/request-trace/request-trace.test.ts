@@ -240,7 +240,7 @@ describe('request-trace: --map', () => {
         '{"t_client_send_ms": 0, "ttft_ms": 50}\n{"t_client_send_ms": 1250.5, "ttft_ms": 60}\n',
       );
       const rows = await store.queryRaw(
-        `SELECT format, clock, t_client_send_ns, t_first_token_ns FROM request JOIN ingest USING (ingest_id) ORDER BY clock, t_first_token_ns`,
+        `SELECT format, clock, t_client_send_ns, t_first_token_ns FROM request JOIN ingest USING (ingest_id) ORDER BY clock::VARCHAR, t_first_token_ns`,
       );
       expect(rows).toEqual([
         {
