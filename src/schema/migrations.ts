@@ -1,10 +1,11 @@
 /**
- * @module Schema versions. Version 1 creates every table from the zod schemas; each later change
- * to a record schema appends a migration here (ALTER TABLE ...) and bumps SCHEMA_VERSION. A test
- * checks that migrating from empty yields exactly the columns the zod schemas declare.
+ * @module Schema versions. Version 1 is the frozen DDL of the first release (ddl-v1.ts); each
+ * later change to a record schema appends a migration here (ALTER TABLE ...), which bumps
+ * SCHEMA_VERSION. A test checks that migrating from empty yields exactly the columns the zod
+ * schemas declare, so a schema change without its migration fails the build.
  */
 
-import { createTableSql, TABLE_NAMES } from './ddl.js';
+import { V1_TABLES } from './ddl-v1.js';
 
 export interface Migration {
   version: number;
@@ -16,7 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'canonical record tables',
-    statements: () => TABLE_NAMES.map((t) => createTableSql(t)),
+    statements: () => [...V1_TABLES],
   },
 ];
 
