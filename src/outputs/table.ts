@@ -16,7 +16,7 @@ export function renderTable(
   const cut = (s: string) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
   const cells = [header, ...rows].map((r) => r.map((c) => cut(c)));
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const numeric = (s: string) => /^[-+]?[0-9.,]+(e[-+]?\d+)?\s*[a-zµ%/]*$/i.test(s) || s === '—';
+  const numeric = (s: string) => /^[-+~]?\d[\d.,]*(e[-+]?\d+)?\s*[a-zµ%/]*$/i.test(s) || s === '—';
   const right = (i: number, s: string) =>
     options.rightAlign ? options.rightAlign.includes(header[i]) : numeric(s);
   const line = (r: readonly string[], isHeader: boolean) =>
