@@ -2,7 +2,9 @@
 
 import { demoCommand } from './commands/demo.js';
 import { formatsCommand } from './commands/formats.js';
+import { hardwareCommand } from './commands/hardware.js';
 import { ingestCommand } from './commands/ingest.js';
+import { modelsCommand } from './commands/models.js';
 import { sqlCommand } from './commands/sql.js';
 import { summaryCommand } from './commands/summary.js';
 import type { CommandSpec } from './spec.js';
@@ -13,4 +15,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   formatsCommand,
   summaryCommand,
   sqlCommand,
+  hardwareCommand,
+  modelsCommand,
 ];
