@@ -31,7 +31,8 @@ export function renderSummaryCompact(result: SummaryResult): string {
   ];
   if (result.slo) header.push('goodput');
   const rows = result.groups.map((g) => {
-    const name = [g.key ?? '(none)', g.run ? `[${g.run.name}]` : ''].filter(Boolean).join(' ');
+    const tag = g.run ? `[${g.run.name}]` : g.server ? `[${g.server}]` : '';
+    const name = [g.key ?? '(none)', tag].filter(Boolean).join(' ');
     const row = [
       name,
       BASIS[g.basis],

@@ -20,7 +20,7 @@ function groupTitle(g: GroupSummary, by: string): string {
     g.basis === 'requests'
       ? 'from per-request records'
       : g.basis === 'server_histograms'
-        ? 'ESTIMATED from server histograms'
+        ? `ESTIMATED from ${g.server ?? 'server'} histograms`
         : 'as REPORTED by the tool (not recomputed)';
   return `${parts.length ? parts.join(', ') + ' — ' : ''}${basis}`;
 }

@@ -40,7 +40,7 @@ WITH s AS (
 ),
 series AS (
   -- A count that went down means the server restarted: then the last scrape is the increase.
-  SELECT l.grp, l.name, l.ingest_id, f.ingest_id AS first_ingest, l.sample_id AS last_id, f.sample_id AS first_id,
+  SELECT l.grp, l.server, l.name, l.ingest_id, f.ingest_id AS first_ingest, l.sample_id AS last_id, f.sample_id AS first_id,
     l.scrapes > 1 AND l.count >= f.count AS subtract, l.value AS l_value, f.value AS f_value,
     l.count AS l_count, f.count AS f_count, (l.t_ns - f.t_ns) / 1e9 AS span_s
   FROM s l JOIN s f ON l.server = f.server AND l.name = f.name AND l.labels = f.labels
@@ -48,22 +48,24 @@ series AS (
   WHERE l.rn_last = 1
 ),
 ends AS (
-  SELECT grp, name, ingest_id, first_ingest, last_id, first_id, subtract, span_s,
+  SELECT grp, server, name, ingest_id, first_ingest, last_id, first_id, subtract, span_s,
     l_value - CASE WHEN subtract THEN f_value ELSE 0 END AS sum_delta,
     l_count - CASE WHEN subtract THEN f_count ELSE 0 END AS count_delta
   FROM series
 )
-SELECT e.grp, e.name, b.le, sum(b.count - CASE WHEN e.subtract THEN coalesce(fb.count, 0) ELSE 0 END) AS cnt,
+SELECT e.grp, e.server, e.name, b.le, sum(b.count - CASE WHEN e.subtract THEN coalesce(fb.count, 0) ELSE 0 END) AS cnt,
   any_value(g.sum_delta) AS sum_delta, any_value(g.count_delta) AS count_delta, any_value(g.span_s) AS span_s
 FROM ends e
 JOIN metric_bucket b ON b.ingest_id = e.ingest_id AND b.sample_id = e.last_id
 LEFT JOIN metric_bucket fb ON fb.ingest_id = e.first_ingest AND fb.sample_id = e.first_id AND fb.le = b.le
-JOIN (SELECT grp, name, sum(sum_delta) AS sum_delta, sum(count_delta) AS count_delta, max(span_s) AS span_s
-      FROM ends GROUP BY grp, name) g ON g.grp IS NOT DISTINCT FROM e.grp AND g.name = e.name
-GROUP BY e.grp, e.name, b.le
-ORDER BY e.grp NULLS FIRST, e.name, b.le`;
+JOIN (SELECT grp, server, name, sum(sum_delta) AS sum_delta, sum(count_delta) AS count_delta, max(span_s) AS span_s
+      FROM ends GROUP BY grp, server, name) g
+  ON g.grp IS NOT DISTINCT FROM e.grp AND g.server = e.server AND g.name = e.name
+GROUP BY e.grp, e.server, e.name, b.le
+ORDER BY e.grp NULLS FIRST, e.server, e.name, b.le`;
   const rows = await ctx.store.query(sql, {
     grp: 'text?',
+    server: 'text',
     name: 'text',
     le: 'float',
     cnt: 'float',
@@ -73,13 +75,21 @@ ORDER BY e.grp NULLS FIRST, e.name, b.le`;
   });
   if (rows.length === 0) return [];
 
+  // One group per dimension value and server family: histograms of different servers (a vLLM
+  // scrape and an OTel client export of the same traffic) describe the same requests twice.
   const groups = new Map<
-    string | null,
-    Map<string, { buckets: Bucket[]; sum: number; count: number; span: number }>
+    string,
+    {
+      key: string | null;
+      server: string;
+      hists: Map<string, { buckets: Bucket[]; sum: number; count: number; span: number }>;
+    }
   >();
   for (const r of rows) {
-    let g = groups.get(r.grp);
-    if (!g) groups.set(r.grp, (g = new Map()));
+    const id = `${r.grp ?? ''}\u0000${r.grp === null ? 'null' : 'v'}\u0000${r.server}`;
+    let entry = groups.get(id);
+    if (!entry) groups.set(id, (entry = { key: r.grp, server: r.server, hists: new Map() }));
+    const g = entry.hists;
     let h = g.get(r.name);
     if (!h)
       g.set(
@@ -94,7 +104,7 @@ ORDER BY e.grp NULLS FIRST, e.name, b.le`;
     h.buckets.push({ le: r.le, count: r.cnt });
   }
   const out: GroupSummary[] = [];
-  for (const [key, hists] of groups) {
+  for (const { key, server, hists } of groups.values()) {
     const dist = (name: string): Distribution | null => {
       const h = hists.get(name);
       if (!h || !(h.count > 0)) return null;
@@ -115,6 +125,7 @@ ORDER BY e.grp NULLS FIRST, e.name, b.le`;
     out.push({
       key,
       basis: 'server_histograms',
+      server,
       requests,
       errors: 0,
       error_rate: null,

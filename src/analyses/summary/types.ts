@@ -21,6 +21,8 @@ export interface GroupSummary {
   key: string | null;
   /** What the figures are computed from. */
   basis: Basis;
+  /** For `server_histograms` groups: the server family (vllm, sglang, otel, otel-client, ...). */
+  server?: string;
   /** For `reported` groups: the run the tool's figures describe. */
   run?: { ingest_id: string; run_id: string; name: string };
   requests: number;

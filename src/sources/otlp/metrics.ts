@@ -70,16 +70,19 @@ function mapName(metric: Metric, labels: Record<string, AttrValue>): Mapped {
     return { server, name: alias?.name ?? native, scale: alias?.unitScale ?? 1 };
   }
   const g = GENAI[native];
-  if (g === undefined) return { server: 'otel', name: native, scale: 1 };
+  // Client-side and server-side GenAI metrics observe the same requests from two vantage points:
+  // keep them apart so that no summary adds one to the other.
+  const family = native.startsWith('gen_ai.client.') ? 'otel-client' : 'otel';
+  if (g === undefined) return { server: family, name: native, scale: 1 };
   if (typeof g === 'object') {
     const t = labels['gen_ai.token.type'];
-    return { server: 'otel', name: (typeof t === 'string' && g[t]) || native, scale: 1 };
+    return { server: family, name: (typeof t === 'string' && g[t]) || native, scale: 1 };
   }
   const scale = TIME_UNITS[metric.unit ?? ''];
   // An unknown time unit keeps the native name rather than a canonical id in the wrong unit.
   return scale === undefined
-    ? { server: 'otel', name: native, scale: 1 }
-    : { server: 'otel', name: g, scale };
+    ? { server: family, name: native, scale: 1 }
+    : { server: family, name: g, scale };
 }
 
 function sortedObject(o: Record<string, AttrValue>): Record<string, AttrValue> {
