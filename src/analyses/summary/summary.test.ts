@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { exampleRun } from '../../examples/workload.js';
 import { vllmBenchJson } from '../../examples/vllm-bench.js';
 import { vllmMetricsText } from '../../examples/prometheus.js';
+import { otlpMetricsJson } from '../../examples/otlp.js';
 import { ingestFile } from '../../store/ingest.js';
 import { withStore } from '../../../test/helpers.js';
 import { summarize } from './summary.js';
@@ -118,6 +119,30 @@ describe('summary durations and throughput', () => {
       // Two files of replica r2 give the same increase as one file holding both scrapes.
       expect(groups[1].requests).toBe(groups[0].requests);
       expect(groups[1].latency.ttft).toEqual(groups[0].latency.ttft);
+      expect(groups[0].requests).toBeGreaterThan(0);
+    });
+  });
+
+  it('keeps client-side and server-side OTel histograms of the same traffic apart', async () => {
+    await withStore(async (store, dir) => {
+      const run = exampleRun({ seed: 12, requests: 80 });
+      const server = JSON.stringify(otlpMetricsJson(run));
+      const client = server
+        .replaceAll(
+          'gen_ai.server.time_to_first_token',
+          'gen_ai.client.operation.time_to_first_chunk',
+        )
+        .replaceAll('gen_ai.server.request.duration', 'gen_ai.client.operation.duration');
+      writeFileSync(join(dir, 'server.json'), server);
+      writeFileSync(join(dir, 'client.json'), client);
+      await ingestFile(store, join(dir, 'server.json'));
+      await ingestFile(store, join(dir, 'client.json'));
+      const groups = (await summarize(store)).groups;
+      expect(groups.map((g) => [g.basis, g.server])).toEqual([
+        ['server_histograms', 'otel'],
+        ['server_histograms', 'otel-client'],
+      ]);
+      expect(groups[0].requests).toBe(groups[1].requests);
       expect(groups[0].requests).toBeGreaterThan(0);
     });
   });
