@@ -9,9 +9,9 @@ const BASIS: Record<GroupSummary['basis'], string> = {
   reported: 'reported',
 };
 
-function q(d: Distribution | null, p: 'p50' | 'p99'): string {
+function q(d: Distribution | null, p: 'p50' | 'p99', definition?: string): string {
   if (!d || d[p] === null) return '—';
-  return `${d.estimate ? '~' : ''}${formatSeconds(d[p])}`;
+  return `${d.estimate ? '~' : ''}${formatSeconds(d[p])}${definition ? '*' : ''}`;
 }
 
 export function renderSummaryCompact(result: SummaryResult): string {
@@ -40,17 +40,19 @@ export function renderSummaryCompact(result: SummaryResult): string {
       formatPercent(g.error_rate),
       formatNumber(g.throughput.requests_per_s),
       formatNumber(g.throughput.output_tokens_per_s),
-      q(g.latency.ttft, 'p50'),
-      q(g.latency.ttft, 'p99'),
-      q(g.latency.tpot, 'p50'),
-      q(g.latency.itl ?? g.latency.itl_chunk, 'p50'),
-      q(g.latency.e2e, 'p99'),
+      q(g.latency.ttft, 'p50', g.definitions?.ttft),
+      q(g.latency.ttft, 'p99', g.definitions?.ttft),
+      q(g.latency.tpot, 'p50', g.definitions?.tpot),
+      g.latency.itl
+        ? q(g.latency.itl, 'p50', g.definitions?.itl)
+        : q(g.latency.itl_chunk, 'p50', g.definitions?.itl_chunk),
+      q(g.latency.e2e, 'p99', g.definitions?.e2e),
     ];
     if (result.slo) row.push(g.goodput?.fraction != null ? formatPercent(g.goodput.fraction) : '—');
     return row;
   });
   const notes = [
-    '~ estimated from server histogram buckets; "reported": as the tool reported it (see --json for its definitions)',
+    '~ estimated from server histogram buckets; "reported": as the tool reported it; * the tool defines this metric differently (see `definitions` in --json and docs/metrics.md)',
     ...result.notes.map((n) => `note: ${n}`),
   ];
   return [renderTable(header, rows, { maxWidth: 48 }), '', ...notes].join('\n');
