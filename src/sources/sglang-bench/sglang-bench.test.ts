@@ -115,7 +115,7 @@ describe('sglang-bench source', () => {
       );
       expect(runs[0]).toMatchObject({ name: 'rate4', model: run.model, request_rate: 4 });
       expect(runs[0].failed).toBe(120 - ok.length);
-      expect(runs[1]).toMatchObject({ request_rate: null, failed: null, rr: 'inf' });
+      expect(runs[1]).toMatchObject({ request_rate: Infinity, failed: null, rr: 'inf' });
     });
   });
 

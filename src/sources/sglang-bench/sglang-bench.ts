@@ -94,9 +94,16 @@ export const sglangBench: SourceFormat = {
 };
 
 function numericRate(rate: SglangRun['request_rate']): number | undefined {
-  if (typeof rate !== 'number' || Number.isNaN(rate)) return undefined;
-  // The run.request_rate column cannot hold Infinity yet (zod 4 rejects it); config keeps "inf".
-  return Number.isFinite(rate) ? rate : undefined;
+  // Infinity ("inf": send everything at once) is a valid rate; config keeps the text too.
+  return typeof rate !== 'number' || Number.isNaN(rate) ? undefined : rate;
+}
+
+function runLabel(run: SglangRun): string | undefined {
+  const parts: string[] = [];
+  if (run.request_rate !== undefined && run.request_rate !== null)
+    parts.push(`rate=${String(run.request_rate)}`);
+  if (typeof run.max_concurrency === 'number') parts.push(`concurrency=${run.max_concurrency}`);
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 function emitRun(run: SglangRun, line: number, sink: RecordSink): void {
@@ -115,7 +122,8 @@ function emitRun(run: SglangRun, line: number, sink: RecordSink): void {
     {
       run_id: runId,
       tool: FORMAT,
-      name: run.tag ?? undefined,
+      // Runs of one file usually differ by rate or concurrency: name them so when untagged.
+      name: run.tag ?? runLabel(run),
       model: typeof model === 'string' ? model : undefined,
       clock: 'request',
       duration_s: run.duration,
