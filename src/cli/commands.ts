@@ -5,6 +5,7 @@ import { formatsCommand } from './commands/formats.js';
 import { hardwareCommand } from './commands/hardware.js';
 import { ingestCommand } from './commands/ingest.js';
 import { modelsCommand } from './commands/models.js';
+import { rooflineCommand } from './commands/roofline.js';
 import { sqlCommand } from './commands/sql.js';
 import { summaryCommand } from './commands/summary.js';
 import type { CommandSpec } from './spec.js';
@@ -17,4 +18,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   sqlCommand,
   hardwareCommand,
   modelsCommand,
+  rooflineCommand,
 ];
