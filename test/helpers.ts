@@ -45,3 +45,16 @@ export async function cli(
   });
   return { code, stdout, stderr };
 }
+
+/**
+ * numpy's default (linear) percentile, written independently of src/base/stats.ts so that tests
+ * check our SQL and code against a separate computation.
+ */
+export function pct(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
+}
+
+export const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -10,7 +10,7 @@ import { ingestFile } from '../../store/ingest.js';
 import type { Store } from '../../store/store.js';
 import { readProbe } from '../read.js';
 import { sniff } from '../registry.js';
-import { HAS_SAMPLES, SAMPLES, withStore } from '../../../test/helpers.js';
+import { HAS_SAMPLES, SAMPLES, avg, pct, withStore } from '../../../test/helpers.js';
 import { guidellm } from './guidellm.js';
 
 interface Sds {
@@ -34,13 +34,6 @@ interface ReportDoc {
 }
 
 /** numpy linear percentile, independent of src/base. */
-function pct(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
-}
-const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function statRow(store: Store, runId: string, native: string) {
   const rows = await store.query(

@@ -10,7 +10,7 @@ import { ingestFile } from '../../store/ingest.js';
 import type { Store } from '../../store/store.js';
 import { readProbe } from '../read.js';
 import { sniff } from '../registry.js';
-import { HAS_SAMPLES, SAMPLES, withStore } from '../../../test/helpers.js';
+import { HAS_SAMPLES, SAMPLES, pct, withStore } from '../../../test/helpers.js';
 import { inferencePerf } from './inference-perf.js';
 
 type Dist = Record<string, number>;
@@ -28,12 +28,6 @@ interface PromDoc {
 }
 
 /** numpy linear percentile, independent of src/base. */
-function pct(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo] + (s[Math.ceil(pos)] - s[lo]) * (pos - lo);
-}
 
 async function stat(store: Store, ingestId: string, native: string) {
   const rows = await store.query(
