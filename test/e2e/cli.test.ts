@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as prettier from 'prettier';
@@ -160,7 +160,8 @@ describe('the built binary', () => {
     }
   });
 
-  it('exists (npm run check builds before testing)', () => {
+  it('exists and is executable, so `npx inferscope` runs it (npm run check builds first)', () => {
     expect(existsSync(BIN), 'run `npm run build` first').toBe(true);
+    expect(statSync(BIN).mode & 0o111, 'the build must chmod the bin').not.toBe(0);
   });
 });
