@@ -7,7 +7,6 @@
 
 import { promises as fs } from 'node:fs';
 import { InferscopeError } from '../../base/errors.js';
-import { readTextLines } from '../read.js';
 import type { RecordSink, SourceFormat } from '../source.js';
 import { buildResolver, serverOfName, type AliasResolver } from './aliases.js';
 import {
@@ -19,8 +18,8 @@ import {
   sortedLabels,
   type Series,
 } from './families.js';
-import { LineError, parseLine, timestampToNs } from './line-parser.js';
-import { lineParseError, scanScrape, type ScrapeScan } from './scan.js';
+import { parseLine, timestampToNs } from './line-parser.js';
+import { readParsedLines, scanScrape, type ScrapeScan } from './scan.js';
 
 const FORMAT = 'prometheus';
 const SNIFF_LINES = 200;
@@ -86,14 +85,7 @@ export const prometheus: SourceFormat = {
     let created = 0;
     let exemplars = 0;
     let current: string | undefined;
-    for await (const { text, line } of readTextLines(path, options.onProgress)) {
-      let parsed;
-      try {
-        parsed = parseLine(text);
-      } catch (e) {
-        if (e instanceof LineError) throw lineParseError(e, path, line);
-        throw e;
-      }
+    for await (const { parsed, line } of readParsedLines(path, options.onProgress)) {
       if (parsed.kind === 'eof') assembler.flush();
       if (parsed.kind !== 'sample') continue;
       const ref = familyOf(parsed.name, scan.types);

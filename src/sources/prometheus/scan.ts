@@ -8,7 +8,7 @@ import { InferscopeError } from '../../base/errors.js';
 import { readTextLines } from '../read.js';
 import { lookupAlias, serverOfName } from './aliases.js';
 import { familyOf, isCreatedSeries, kindOf, nativeNameOf } from './families.js';
-import { LineError, parseLine, type MetricType } from './line-parser.js';
+import { LineError, parseLine, type MetricType, type ParsedLine } from './line-parser.js';
 
 export interface ScrapeScan {
   types: Map<string, MetricType>;
@@ -32,19 +32,27 @@ export function lineParseError(e: LineError, file: string, line: number): Infers
   });
 }
 
+/** Streams a scrape as parsed lines; a malformed line is a PARSE_ERROR naming its number. */
+export async function* readParsedLines(
+  path: string,
+  onProgress?: (bytes: number) => void,
+): AsyncGenerator<{ parsed: ParsedLine; line: number }> {
+  for await (const { text, line } of readTextLines(path, onProgress)) {
+    try {
+      yield { parsed: parseLine(text), line };
+    } catch (e) {
+      if (e instanceof LineError) throw lineParseError(e, path, line);
+      throw e;
+    }
+  }
+}
+
 export async function scanScrape(path: string): Promise<ScrapeScan> {
   const types = new Map<string, MetricType>();
   const names = new Set<string>();
   const engineNames = new Set<string>();
   let openMetrics = false;
-  for await (const { text, line } of readTextLines(path)) {
-    let parsed;
-    try {
-      parsed = parseLine(text);
-    } catch (e) {
-      if (e instanceof LineError) throw lineParseError(e, path, line);
-      throw e;
-    }
+  for await (const { parsed, line } of readParsedLines(path)) {
     if (parsed.kind === 'eof' || parsed.kind === 'unit') openMetrics = true;
     if (parsed.kind === 'type') {
       const before = types.get(parsed.name);
